@@ -1,0 +1,12 @@
+import dagster as dg
+
+from pipeline.assets.partitions import SHARDS
+from pipeline.resources import FolderResource
+
+
+@dg.observable_source_asset(partitions_def=SHARDS, group_name="corpus")
+def seed_files(folder: FolderResource) -> dg.DataVersionsByPartition:
+    """The seeds folder, one partition per shard. A shard's data version is a hash of its files'
+    paths, sizes and modification times (a listing and stat calls, no file is read), so it
+    changes exactly when one of its files is added, changed or deleted."""
+    return dg.DataVersionsByPartition(folder.shard_versions())

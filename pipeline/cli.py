@@ -1,0 +1,69 @@
+"""The `corpus` command: run the pipeline, query the lake, and the tools around them."""
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pipeline import commands
+from pipeline.settings import PROJECT_DIR, from_environment
+
+
+def _dirs(parser: argparse.ArgumentParser, *, seeds: bool = True) -> None:
+    defaults = from_environment()
+    if seeds:
+        parser.add_argument("--seeds", type=Path, default=defaults.seeds_dir, help="the folder")
+    parser.add_argument("--data", type=Path, default=defaults.data_dir, help="the lake's folder")
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    _dirs(parser)
+    defaults = from_environment()
+    parser.add_argument("--workers", type=int, default=defaults.workers, help="NLP processes")
+    parser.add_argument("--ray", default=defaults.ray_address, help="Ray cluster address")
+    parser.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="size limit")
+    parser.add_argument("--maintain", action="store_true", help="compact the lake afterwards")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="corpus", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="bring every table up to date with the folder")
+    _run_options(run)
+    run.set_defaults(handler=commands.run)
+
+    backfill = sub.add_parser("backfill", help="re-process files even if unchanged")
+    _run_options(backfill)
+    target = backfill.add_mutually_exclusive_group(required=True)
+    target.add_argument("--all", action="store_true", help="every file")
+    target.add_argument("files", nargs="*", default=[], help="paths relative to the folder")
+    backfill.set_defaults(handler=commands.backfill)
+
+    sql = sub.add_parser("sql", help="run DuckDB SQL (inline or a .sql file) read-only")
+    sql.add_argument("query", help="SQL text, or the path of a .sql file")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _dirs(sql, seeds=False)
+    sql.set_defaults(handler=commands.sql)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_DIR / ".dagster_home"))
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    started = time.perf_counter()
+    try:
+        return handler(args)
+    except commands.UserError as error:
+        print(f"corpus {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"corpus {args.command}: interrupted after {time.perf_counter() - started:.0f}s")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

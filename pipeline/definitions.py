@@ -1,0 +1,69 @@
+"""Definitions: the assets, jobs, schedules and resources of the pipeline.
+
+`corpus_job` brings every table up to date for a range of shards in one run (the model loads
+once per run); `observe_seeds` re-reads the folder's stat so the automation can see changes;
+`daily_refresh` runs `corpus_job` over all shards each night and compacts the lake.
+"""
+
+import dagster as dg
+
+from pipeline.assets.aggregates import aggregates
+from pipeline.assets.corpus import corpus_shards
+from pipeline.assets.partitions import ALL_SHARDS, SHARDS
+from pipeline.assets.source import seed_files
+from pipeline.resources import FolderResource, LakeResource, NlpResource
+from pipeline.settings import Settings, from_environment
+
+ASSETS = [seed_files, corpus_shards, aggregates]
+RANGE_TAGS = {
+    "dagster/asset_partition_range_start": ALL_SHARDS.start,
+    "dagster/asset_partition_range_end": ALL_SHARDS.end,
+}
+
+corpus_job = dg.define_asset_job(
+    "corpus_job",
+    selection=dg.AssetSelection.assets(corpus_shards, aggregates),
+    partitions_def=SHARDS,
+    description="Bring every table up to date with the seeds folder for the shards of the run.",
+)
+observe_job = dg.define_asset_job(
+    "observe_seeds_job",
+    selection=dg.AssetSelection.keys(seed_files.key),
+    description="Look at the seeds folder (stat only) and record each shard's data version.",
+)
+
+
+@dg.schedule(job=corpus_job, cron_schedule="0 3 * * *", name="daily_refresh")
+def daily_refresh() -> dg.RunRequest:
+    """Every night: the same sweep as `corpus run` over all shards, then lake maintenance."""
+    return dg.RunRequest(
+        tags=RANGE_TAGS,
+        run_config={"ops": {"aggregates": {"config": {"maintain": True}}}},
+    )
+
+
+observe_seeds = dg.ScheduleDefinition(
+    name="observe_seeds", job=observe_job, cron_schedule="*/5 * * * *"
+)
+
+
+def resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "folder": FolderResource(seeds_dir=str(settings.seeds_dir), max_bytes=settings.max_bytes),
+        "lake": LakeResource(data_dir=str(settings.data_dir)),
+        "nlp": NlpResource(
+            model=settings.model, workers=settings.workers, ray_address=settings.ray_address
+        ),
+    }
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ASSETS,
+        jobs=[corpus_job, observe_job],
+        schedules=[daily_refresh, observe_seeds],
+        resources=resources(settings),
+    )
+
+
+defs = build_definitions(from_environment())

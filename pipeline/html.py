@@ -1,0 +1,67 @@
+"""Main-text extraction from an HTML page with trafilatura, offline (nothing is fetched).
+
+`Extracted.text` starts with the page's title as its first line when trafilatura finds one, so
+that `pipeline.cleaning.clean_text`, whose `title` rule takes the first line as the headline,
+removes the title and not the article's first paragraph. The body's paragraphs follow, one a
+line.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import trafilatura
+from trafilatura.settings import Document
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+EMPTY_PAGE = re.compile(r"^\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    text: str
+    title: str | None
+    published_date: datetime.date | None
+    source_url: str | None
+
+
+def extract_html(html: str) -> Extracted:
+    """The main text and metadata of `html`; empty text if trafilatura finds no article."""
+    if EMPTY_PAGE.match(html):
+        return Extracted("", None, None, None)
+    document = _bare_extraction(html)
+    if document is None:
+        return Extracted("", None, None, None)
+    body = (document.text or "").strip()
+    title = _clean_field(document.title)
+    text = f"{title}\n\n{body}" if title and body else body
+    return Extracted(text, title, _date(document.date), _clean_field(document.url))
+
+
+def _bare_extraction(html: str) -> Document | None:
+    try:
+        result = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,  # reader comments are not the article
+            include_tables=True,
+            include_images=False,
+        )
+    except (ValueError, TypeError):  # lxml rejects some malformed documents outright
+        return None
+    return result if isinstance(result, Document) else None
+
+
+def _clean_field(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _date(value: str | None) -> datetime.date | None:
+    match = ISO_DATE.match(value or "")
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None

@@ -1,0 +1,133 @@
+"""One file to one `documents` row and its `removed_lines`: read, decode, extract, clean, detect
+the language. Every failure is a `rejected` row with a reason a person understands; nothing
+here raises for a bad file.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+from pipeline.cleaning import Cleaned, RemovedLine, clean_text
+from pipeline.html import extract_html
+from pipeline.ingest import NotText, decode, file_format, read_bytes, sha256
+
+MIN_LANGUAGE_CHARS = 200  # shorter texts are too little evidence to call a language
+MIN_LANGUAGE_CONFIDENCE = 0.9
+LANGUAGE_SAMPLE_CHARS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """A file the run must (re)process, as planned from the folder and the `files` table."""
+
+    doc_id: str
+    path: str
+    shard: int
+    n_bytes: int
+    mtime_ns: int
+    previous_sha256: str | None  # None for a new file
+    first_seen: datetime | None  # None for a new file
+    reprocess: bool  # forced or made by another code version: do not skip an unchanged hash
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A file read and cleaned: its `documents` row and removed lines, ready for annotation."""
+
+    item: WorkItem
+    content_sha256: str
+    document: dict[str, object]
+    removed: tuple[RemovedLine, ...]
+
+    @property
+    def annotate(self) -> bool:
+        """Only `ok` documents in English (or too short to tell) go through the English model."""
+        return self.document["status"] == "ok" and self.document["language"] in ("en", "und")
+
+
+def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
+    if item.n_bytes > max_bytes:
+        reason = f"file is {item.n_bytes:,} bytes, over the {max_bytes:,}-byte limit (max_bytes)"
+        return _rejected(item, "", reason)
+    raw = read_bytes(Path(item.path), max_bytes)
+    if isinstance(raw, NotText):
+        return _rejected(item, "", raw.reason)
+    digest = sha256(raw)
+    decoded = decode(raw)
+    if isinstance(decoded, NotText):
+        return _rejected(item, digest, decoded.reason)
+    fmt = file_format(item.doc_id)
+    cleaned = _clean(decoded.text, fmt)
+    if not cleaned.text.strip():
+        reason = f"nothing left after cleaning: all {len(cleaned.removed)} lines were boilerplate"
+        return _rejected(item, digest, reason, cleaned.removed)
+    document = _row(item, digest, fmt, decoded.encoding) | {
+        "title": cleaned.title,
+        "published_date": cleaned.published_date,
+        "source_url": cleaned.source_url,
+        "language": detect_language(cleaned.text),
+        "n_chars_raw": len(decoded.text),
+        "n_chars_clean": len(cleaned.text),
+        "text": cleaned.text,
+        "status": "ok",
+    }
+    return Prepared(item, digest, document, cleaned.removed)
+
+
+def _clean(text: str, fmt: str) -> Cleaned:
+    if fmt != "html":
+        return clean_text(text)
+    extracted = extract_html(text)
+    cleaned = clean_text(extracted.text)
+    return Cleaned(
+        text=cleaned.text,
+        title=extracted.title or cleaned.title,
+        published_date=extracted.published_date or cleaned.published_date,
+        source_url=extracted.source_url or cleaned.source_url,
+        removed=cleaned.removed,
+    )
+
+
+def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[str, object]:
+    return {
+        "doc_id": item.doc_id,
+        "path": item.path,
+        "shard": item.shard,
+        "content_sha256": digest,
+        "n_bytes": item.n_bytes,
+        "format": fmt,
+        "encoding": encoding,
+        "title": None,
+        "published_date": None,
+        "source_url": None,
+        "language": None,
+        "n_chars_raw": 0,
+        "n_chars_clean": 0,
+        "text": "",
+        "status": "rejected",
+        "reject_reason": None,
+    }
+
+
+def _rejected(
+    item: WorkItem, digest: str, reason: str, removed: tuple[RemovedLine, ...] = ()
+) -> Prepared:
+    document = _row(item, digest, file_format(item.doc_id), None) | {"reject_reason": reason}
+    return Prepared(item, digest, document, removed)
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str:
+    """An ISO 639-1 code, or "und" when the text is too short or the call too close."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if len(sample) < MIN_LANGUAGE_CHARS:
+        return "und"
+    language, confidence = _identifier().classify(sample)
+    return language if confidence >= MIN_LANGUAGE_CONFIDENCE else "und"

@@ -1,0 +1,147 @@
+"""The tables of the lake, declared once as Arrow schemas.
+
+Every per-document table carries `doc_id` (the file's path relative to the seeds folder, with
+forward slashes), so a file's rows can be replaced or deleted in every table at once.
+
+- `files`: one row per file seen in the folder: its stat, content hash, status and the code
+  version that produced its rows. The state the incremental runs compare against.
+- `documents`: one row per file: metadata, the cleaned text, `ok` or `rejected` with a reason.
+- `removed_lines`: one row per line (or trailing fragment) that cleaning removed, with the rule.
+- `sentences`, `tokens`, `entities`: the spaCy annotation of `ok` English documents.
+  `tok_idx` and `head_idx` count tokens from the start of the document; `start_char`/`end_char`
+  are offsets into `documents.text`.
+- `batches`: one row per committed batch, so a batch delivered twice is committed once.
+"""
+
+import pyarrow as pa
+
+FILES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("shard", pa.int16()),
+        ("n_bytes", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("content_sha256", pa.string()),
+        ("status", pa.string()),
+        ("code_version", pa.string()),
+        ("first_seen", pa.timestamp("us", tz="UTC")),
+        ("processed_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("path", pa.string()),
+        ("shard", pa.int16()),
+        ("content_sha256", pa.string()),
+        ("n_bytes", pa.int64()),
+        ("format", pa.string()),
+        ("encoding", pa.string()),
+        ("title", pa.string()),
+        ("published_date", pa.date32()),
+        ("source_url", pa.string()),
+        ("language", pa.string()),
+        ("n_chars_raw", pa.int64()),
+        ("n_chars_clean", pa.int64()),
+        ("text", pa.string()),
+        ("status", pa.string()),
+        ("reject_reason", pa.string()),
+    ]
+)
+
+REMOVED_LINES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("line_no", pa.int32()),
+        ("text", pa.string()),
+        ("rule", pa.string()),
+    ]
+)
+
+SENTENCES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sent_idx", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("text", pa.string()),
+    ]
+)
+
+TOKENS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sent_idx", pa.int32()),
+        ("tok_idx", pa.int32()),
+        ("text", pa.string()),
+        ("lemma", pa.string()),
+        ("pos", pa.string()),
+        ("tag", pa.string()),
+        ("dep", pa.string()),
+        ("head_idx", pa.int32()),
+        ("ent_type", pa.string()),
+        ("is_stop", pa.bool_()),
+        ("is_punct", pa.bool_()),
+        ("start_char", pa.int32()),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sent_idx", pa.int32()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("norm", pa.string()),
+    ]
+)
+
+BATCHES = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("n_docs", pa.int32()),
+        ("committed_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+# Per-document tables, in the order a batch writes them; `files` is written last.
+DOCUMENT_TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "removed_lines": REMOVED_LINES,
+    "sentences": SENTENCES,
+    "tokens": TOKENS,
+    "entities": ENTITIES,
+}
+
+BASE_TABLES: dict[str, pa.Schema] = {
+    **DOCUMENT_TABLES,
+    "files": FILES,
+    "batches": BATCHES,
+}
+
+# Derived tables written by the reuse step (see pipeline/reuse.py): pairs of documents that
+# share text, and example aligned sentences. `doc_a < doc_b` in every row.
+TEXT_REUSE = pa.schema(
+    [
+        ("doc_a", pa.string()),
+        ("doc_b", pa.string()),
+        ("kind", pa.string()),  # exact | near_duplicate | rewrite
+        ("similarity", pa.float64()),
+        ("share_a", pa.float64()),  # share of doc_a's sentences with a counterpart in doc_b
+        ("share_b", pa.float64()),
+        ("n_aligned", pa.int32()),
+    ]
+)
+
+REUSED_SENTENCES = pa.schema(
+    [
+        ("doc_a", pa.string()),
+        ("sent_a", pa.int32()),
+        ("doc_b", pa.string()),
+        ("sent_b", pa.int32()),
+        ("score", pa.float64()),
+    ]
+)

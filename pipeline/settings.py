@@ -1,0 +1,39 @@
+"""Run settings and their defaults: the embedded defaults point at this checkout's `seeds/`,
+`data/` and `.dagster_home/`; environment variables override them for the UI and the CLI alike.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.nlp import MODEL
+from pipeline.sync import DEFAULT_MAX_BYTES
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    seeds_dir: Path
+    data_dir: Path
+    model: str = MODEL
+    workers: int = 1
+    ray_address: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def from_environment() -> Settings:
+    """CORPUS_SEEDS, CORPUS_DATA, CORPUS_WORKERS, CORPUS_MAX_BYTES and RAY_ADDRESS, if set."""
+    env = os.environ
+    return Settings(
+        seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
+        data_dir=Path(env.get("CORPUS_DATA", PROJECT_DIR / "data")).resolve(),
+        workers=int(env.get("CORPUS_WORKERS", "1")),
+        ray_address=env.get("RAY_ADDRESS") or None,
+        max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
+    )
+
+
+def dagster_home() -> Path:
+    """The local Dagster instance shared by `corpus run` and `make ui`."""
+    return Path(os.environ.get("DAGSTER_HOME", PROJECT_DIR / ".dagster_home")).resolve()

@@ -1,0 +1,310 @@
+"""The lake: one DuckLake (SQLite catalog + Parquet files) under the data folder.
+
+This is the only module that knows where and how tables are stored. Writers hold an exclusive
+file lock for the whole run, so a second writer refuses at the start instead of failing at
+COMMIT; readers attach read-only and see the last committed snapshot. Every batch of files is
+written in one transaction across every table, so no table is ever ahead of another.
+"""
+
+import fcntl
+import importlib.util
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+AGGREGATES_DIR = SQL_DIR / "aggregates"
+CATALOG_FILE = "catalog.sqlite"
+DATA_SUBDIR = "lake"
+LOCK_FILE = ".writer.lock"
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Extensions are loaded by path from their PyPI packages: nothing is ever downloaded.
+EXTENSION_PACKAGES = {
+    "sqlite_scanner": "duckdb_extension_sqlite_scanner",
+    "ducklake": "duckdb_extension_ducklake",
+    "fts": "duckdb_extension_fts",
+}
+OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class LakeBusyError(RuntimeError):
+    """Another process is writing to the same data folder."""
+
+
+class NoLakeError(RuntimeError):
+    """The data folder holds no lake yet."""
+
+
+def extension_path(name: str) -> Path:
+    """The DuckDB extension binary shipped inside its PyPI package."""
+    spec = importlib.util.find_spec(EXTENSION_PACKAGES[name])
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"the package {EXTENSION_PACKAGES[name]} is not installed")
+    found = sorted(Path(spec.origin).parent.glob(f"extensions/*/{name}.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"no {name}.duckdb_extension inside {EXTENSION_PACKAGES[name]}")
+    return found[-1]
+
+
+def duck(*extensions: str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never downloads anything, with the named extensions loaded."""
+    con = duckdb.connect(database, config=OFFLINE_CONFIG)
+    for name in extensions:
+        con.execute(f"LOAD '{extension_path(name)}'")
+    return con
+
+
+def catalog_path(data_dir: Path) -> Path:
+    return Path(data_dir) / CATALOG_FILE
+
+
+def attach(data_dir: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection with the lake attached as `lake` and selected, so tables have plain names."""
+    data_dir = Path(data_dir).resolve()
+    if read_only and not catalog_path(data_dir).exists():
+        raise NoLakeError(f"no data in {data_dir} yet: run `corpus run` first")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    con = duck("sqlite_scanner", "ducklake")
+    target = f"ducklake:sqlite:{catalog_path(data_dir)}"
+    if read_only:
+        con.execute(f"ATTACH {_quote(target)} AS lake (READ_ONLY)")
+    else:
+        data_path = _quote(str(data_dir / DATA_SUBDIR) + os.sep)
+        con.execute(f"ATTACH {_quote(target)} AS lake (DATA_PATH {data_path})")
+    con.execute("USE lake")
+    return con
+
+
+def _quote(text: str) -> str:
+    """A SQL string literal; ATTACH takes no prepared parameters."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(data_dir: Path | str = "data") -> duckdb.DuckDBPyConnection:
+    """A read-only DuckDB connection to the lake, tables reachable by their plain names."""
+    return attach(Path(data_dir), read_only=True)
+
+
+@contextmanager
+def writer_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's exclusive writer lock, or refuse at once."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LakeBusyError(
+                f"another `corpus run` is writing to {data_dir.resolve()}; "
+                "wait for it to finish (readers such as `corpus sql` keep working)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def open_writer(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The single writer's connection: lock held, lake attached, base tables present."""
+    with writer_lock(data_dir):
+        con = attach(data_dir, read_only=False)
+        try:
+            ensure_tables(con)
+            yield con
+        finally:
+            con.close()
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for name, schema in BASE_TABLES.items():
+        con.register("empty", schema.empty_table())
+        try:
+            con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty WITH NO DATA")
+        finally:
+            con.unregister("empty")
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What the lake remembers of one file: a row of `files`."""
+
+    doc_id: str
+    shard: int
+    n_bytes: int
+    mtime_ns: int
+    content_sha256: str
+    status: str
+    code_version: str
+    first_seen: datetime
+
+
+def file_states(con: duckdb.DuckDBPyConnection, shards: Iterable[int]) -> dict[str, FileState]:
+    rows = con.execute(
+        "SELECT doc_id, shard, n_bytes, mtime_ns, content_sha256, status, code_version, "
+        "first_seen FROM files WHERE shard = ANY($shards)",
+        {"shards": sorted(shards)},
+    ).fetchall()
+    return {row[0]: FileState(*row) for row in rows}
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection, batch_id: str, tables: Mapping[str, pa.Table]
+) -> bool:
+    """Replace the rows of the batch's documents in every table, in one transaction.
+
+    `tables` holds a table for each of DOCUMENT_TABLES and `files`. Returns False when a batch
+    with this id was committed before (a retried delivery), in which case nothing is written.
+    """
+    ids = pa.table({"doc_id": tables["files"].column("doc_id")})
+    con.execute("BEGIN")
+    try:
+        seen = con.execute("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+        if seen:
+            con.execute("ROLLBACK")
+            return False
+        _delete_ids(con, ids)
+        for name in (*DOCUMENT_TABLES, "files"):
+            _insert(con, name, tables[name])
+        stamp = pa.table(
+            {"batch_id": [batch_id], "n_docs": [ids.num_rows], "committed_at": [_now()]},
+            schema=BASE_TABLES["batches"],
+        )
+        _insert(con, "batches", stamp)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> int:
+    """Remove every row of these documents, `files` included, in one transaction."""
+    ids = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
+    if ids.num_rows == 0:
+        return 0
+    con.execute("BEGIN")
+    try:
+        _delete_ids(con, ids)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return ids.num_rows
+
+
+def touch_files(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
+    """Record a new stat for files whose content did not change (no other table moves)."""
+    if rows.num_rows == 0:
+        return
+    con.register("touched", rows)
+    try:
+        con.execute(
+            "UPDATE files SET n_bytes = t.n_bytes, mtime_ns = t.mtime_ns "
+            "FROM touched t WHERE files.doc_id = t.doc_id"
+        )
+    finally:
+        con.unregister("touched")
+
+
+def _delete_ids(con: duckdb.DuckDBPyConnection, ids: pa.Table) -> None:
+    con.register("batch_ids", ids)
+    try:
+        for name in (*DOCUMENT_TABLES, "files"):
+            con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+    finally:
+        con.unregister("batch_ids")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    if table.num_rows == 0:
+        return
+    view = f"new_{name}"
+    con.register(view, table)
+    try:
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aggregate_files() -> list[Path]:
+    """The aggregate tables: one SELECT per file in sql/aggregates/, the table named after it."""
+    files = sorted(AGGREGATES_DIR.glob("*.sql"))
+    for path in files:
+        if not IDENTIFIER.match(path.stem):
+            raise ValueError(f"{path.name}: an aggregate's file name must be a plain identifier")
+    return files
+
+
+def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Recompute every aggregate table from the per-document tables, in one transaction."""
+    counts: dict[str, int] = {}
+    con.execute("BEGIN")
+    try:
+        for path in aggregate_files():
+            query = path.read_text().strip().rstrip(";")
+            con.execute(f"CREATE OR REPLACE TABLE {path.stem} AS {query}")
+            counts[path.stem] = con.execute(f"SELECT count(*) FROM {path.stem}").fetchone()[0]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def write_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Replace a derived table whole (e.g. text reuse), in one transaction."""
+    if not IDENTIFIER.match(name):
+        raise ValueError(f"not a table name: {name!r}")
+    con.register("replacement", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM replacement")
+    finally:
+        con.unregister("replacement")
+
+
+def count_data_files(con: duckdb.DuckDBPyConnection) -> int:
+    """Parquet files the current snapshot reads, over every table."""
+    tables = [row[0] for row in con.execute("SHOW TABLES").fetchall()]
+    return sum(
+        con.execute("SELECT count(*) FROM ducklake_list_files('lake', ?)", [t]).fetchone()[0]
+        for t in tables
+    )
+
+
+MAINTENANCE = (
+    # Small commits are inlined in the catalog; move them to Parquet first.
+    "CALL ducklake_flush_inlined_data('lake')",
+    # Many small Parquet files slow every scan: merge neighbours.
+    "CALL ducklake_merge_adjacent_files('lake')",
+    # Old snapshots pin old files; keep a day of time travel.
+    "CALL ducklake_expire_snapshots('lake', older_than => now() - INTERVAL '1 day')",
+    "CALL ducklake_cleanup_old_files('lake', cleanup_all => true)",
+    # A killed write can leave Parquet files that no snapshot names.
+    "CALL ducklake_delete_orphaned_files('lake', cleanup_all => true)",
+)
+
+
+def maintain(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Compact the lake; only ever called by the writer that holds the lock."""
+    before = count_data_files(con)
+    for statement in MAINTENANCE:
+        con.execute(statement)
+    return {"data_files_before": before, "data_files_after": count_data_files(con)}

@@ -1,0 +1,184 @@
+"""Bring the lake in step with the folder for some shards: plan from a stat-only scan and the
+`files` table, process only new, changed or re-versioned files in batches, commit each batch in
+one transaction, and delete the rows of files that are gone.
+"""
+
+import time
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipeline.batches import DEFAULT_BATCH_DOCS, BatchSpec
+from pipeline.executors import Executor
+from pipeline.ingest import SeenFile, scan
+from pipeline.prepare import WorkItem
+from pipeline.storage import FileState, delete_documents, file_states, touch_files, write_batch
+
+DEFAULT_SHARDS = 16
+DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, not an article
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    seeds_dir: Path
+    n_shards: int = DEFAULT_SHARDS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_docs: int = DEFAULT_BATCH_DOCS
+    force_all: bool = False
+    force: frozenset[str] = frozenset()  # doc_ids to redo even if unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    items: tuple[WorkItem, ...]
+    deleted: tuple[str, ...]
+    n_seen: int
+    n_new: int
+    n_changed: int
+    n_unchanged: int
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a sync did; every field is a count or seconds, for the summary and the UI."""
+
+    files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_deleted: int = 0
+    files_processed: int = 0
+    files_touched: int = 0
+    files_rejected: int = 0
+    sentences: int = 0
+    tokens: int = 0
+    entities: int = 0
+    removed_lines: int = 0
+    words: int = 0
+    batches_committed: int = 0
+    batches_already_committed: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add_seconds(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+Progress = Callable[[int, int, SyncReport], None]
+
+
+def plan(
+    con: duckdb.DuckDBPyConnection, options: SyncOptions, shards: Collection[int], version: str
+) -> Plan:
+    """Which files of these shards need work, from stat calls and the `files` table only."""
+    known = file_states(con, shards)
+    seen = [f for f in scan(options.seeds_dir, options.n_shards) if f.shard in shards]
+    items, n_new, n_changed = [], 0, 0
+    for file in seen:
+        state = known.get(file.doc_id)
+        item = _work_item(file, state, version, options)
+        if item is None:
+            continue
+        items.append(item)
+        n_new += state is None
+        n_changed += state is not None
+    on_disk = {f.doc_id for f in seen}
+    deleted = tuple(sorted(doc_id for doc_id in known if doc_id not in on_disk))
+    unchanged = len(seen) - len(items)
+    return Plan(tuple(items), deleted, len(seen), n_new, n_changed, unchanged)
+
+
+def _work_item(
+    file: SeenFile, state: FileState | None, version: str, options: SyncOptions
+) -> WorkItem | None:
+    forced = options.force_all or file.doc_id in options.force
+    redo = forced or (state is not None and state.code_version != version)
+    same_stat = state is not None and (state.n_bytes, state.mtime_ns) == (
+        file.n_bytes,
+        file.mtime_ns,
+    )
+    if same_stat and not redo:
+        return None
+    return WorkItem(
+        doc_id=file.doc_id,
+        path=str(file.path),
+        shard=file.shard,
+        n_bytes=file.n_bytes,
+        mtime_ns=file.mtime_ns,
+        previous_sha256=state.content_sha256 if state else None,
+        first_seen=state.first_seen if state else None,
+        reprocess=redo,
+    )
+
+
+def batch_specs(items: tuple[WorkItem, ...], options: SyncOptions, version: str) -> list[BatchSpec]:
+    size = max(1, options.batch_docs)
+    return [
+        BatchSpec(items[i : i + size], version, options.max_bytes)
+        for i in range(0, len(items), size)
+    ]
+
+
+def sync(
+    con: duckdb.DuckDBPyConnection,
+    options: SyncOptions,
+    shards: Collection[int],
+    executor: Executor,
+    *,
+    version: str,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Plan, process and commit; `con` must be the writer's connection (lock held)."""
+    report = SyncReport()
+    clock = time.perf_counter()
+    the_plan = plan(con, options, shards, version)
+    report.add_seconds("scan", time.perf_counter() - clock)
+    report.files_seen, report.files_unchanged = the_plan.n_seen, the_plan.n_unchanged
+    report.files_new, report.files_changed = the_plan.n_new, the_plan.n_changed
+
+    clock = time.perf_counter()
+    report.files_deleted = delete_documents(con, the_plan.deleted)
+    report.add_seconds("commit", time.perf_counter() - clock)
+
+    total = len(the_plan.items)
+    done = 0
+    for result in _timed(executor.run(batch_specs(the_plan.items, options, version)), report):
+        clock = time.perf_counter()
+        if write_batch(con, result.batch_id, result.tables):
+            report.batches_committed += 1
+            _count(report, result.tables)
+        else:
+            report.batches_already_committed += 1
+        touch_files(con, result.touched)
+        report.add_seconds("commit", time.perf_counter() - clock)
+        report.files_touched += result.touched.num_rows
+        report.files_rejected += result.n_rejected
+        report.words += result.n_words
+        for stage, seconds in result.seconds.items():
+            report.add_seconds(stage, seconds)
+        done += result.tables["files"].num_rows + result.touched.num_rows
+        if progress is not None:
+            progress(done, total, report)
+    return report
+
+
+def _timed(results: Iterator, report: SyncReport) -> Iterator:
+    """Time spent waiting on the executor, which for worker pools is the wall time of NLP."""
+    while True:
+        clock = time.perf_counter()
+        try:
+            result = next(results)
+        except StopIteration:
+            report.add_seconds("wait", time.perf_counter() - clock)
+            return
+        report.add_seconds("wait", time.perf_counter() - clock)
+        yield result
+
+
+def _count(report: SyncReport, tables: dict) -> None:
+    report.files_processed += tables["files"].num_rows
+    report.sentences += tables["sentences"].num_rows
+    report.tokens += tables["tokens"].num_rows
+    report.entities += tables["entities"].num_rows
+    report.removed_lines += tables["removed_lines"].num_rows

@@ -1,0 +1,10 @@
+-- One row per annotated document: sentences, word tokens, distinct word types, mean sentence length.
+SELECT
+    doc_id,
+    count(DISTINCT sent_idx) AS n_sentences,
+    count(*) FILTER (WHERE NOT is_punct AND pos <> 'SPACE') AS n_tokens,
+    count(DISTINCT lower(text)) FILTER (WHERE NOT is_punct AND pos <> 'SPACE') AS n_types,
+    round(n_tokens / n_sentences, 2) AS mean_sentence_len
+FROM tokens
+GROUP BY doc_id
+ORDER BY doc_id
