@@ -26,11 +26,12 @@ class BatchSpec:
     items: tuple[WorkItem, ...]
     code_version: str
     max_bytes: int
+    run_id: str  # a retried delivery within a run is the same batch; a later run is not
 
     @property
     def batch_id(self) -> str:
-        """The batch's identity: the same files in the same state under the same code."""
-        digest = hashlib.sha256(self.code_version.encode())
+        """The batch's identity: these files in this state, under this code, in this run."""
+        digest = hashlib.sha256(f"{self.run_id}\0{self.code_version}".encode())
         for item in self.items:
             digest.update(f"\0{item.doc_id}\0{item.n_bytes}\0{item.mtime_ns}".encode())
         return digest.hexdigest()[:32]

@@ -24,6 +24,7 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=defaults.workers, help="NLP processes")
     parser.add_argument("--ray", default=defaults.ray_address, help="Ray cluster address")
     parser.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="size limit")
+    parser.add_argument("--batch-docs", type=int, default=defaults.batch_docs, help="per commit")
     parser.add_argument("--maintain", action="store_true", help="compact the lake afterwards")
 
 

@@ -31,6 +31,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         workers=max(1, args.workers),
         ray_address=args.ray or None,
         max_bytes=args.max_bytes,
+        batch_docs=args.batch_docs,
     )
 
 
@@ -54,7 +55,9 @@ def _relative(seeds: Path, name: str) -> str:
     return path.as_posix()
 
 
-def _run(settings: Settings, *, maintain: bool, force_all: bool = False, force: list | None = None) -> int:
+def _run(
+    settings: Settings, *, maintain: bool, force_all: bool = False, force: list | None = None
+) -> int:
     _refuse_if_busy(settings.data_dir)
     print(f"corpus: {settings.seeds_dir} -> {settings.data_dir}", file=sys.stderr)
     started = time.perf_counter()
@@ -75,10 +78,14 @@ def _refuse_if_busy(data_dir: Path) -> None:
 
 
 def execute(
-    settings: Settings, *, maintain: bool = False, force_all: bool = False, force: list | None = None
+    settings: Settings,
+    *,
+    maintain: bool = False,
+    force_all: bool = False,
+    force: list | None = None,
 ) -> dg.ExecuteInProcessResult:
     """One Dagster run of `corpus_job` over all shards, on the local instance."""
-    from pipeline.definitions import RANGE_TAGS, build_definitions  # noqa: PLC0415 - slow import
+    from pipeline.definitions import RANGE_TAGS, build_definitions  # slow import: only when running
 
     job = build_definitions(settings).resolve_job_def("corpus_job")
     run_config = {

@@ -52,7 +52,10 @@ def resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "folder": FolderResource(seeds_dir=str(settings.seeds_dir), max_bytes=settings.max_bytes),
         "lake": LakeResource(data_dir=str(settings.data_dir)),
         "nlp": NlpResource(
-            model=settings.model, workers=settings.workers, ray_address=settings.ray_address
+            model=settings.model,
+            workers=settings.workers,
+            ray_address=settings.ray_address,
+            batch_docs=settings.batch_docs,
         ),
     }
 

@@ -63,7 +63,7 @@ class WorkerPool:
 
 def make_executor(model: str, workers: int, ray_address: str | None = None) -> Executor:
     if ray_address:
-        from pipeline.ray_executor import RayExecutor  # noqa: PLC0415 - optional extra
+        from pipeline.ray_executor import RayExecutor  # optional extra: only when asked
 
         return RayExecutor(model, ray_address, workers)
     return InProcess(model) if workers <= 1 else WorkerPool(model, workers)

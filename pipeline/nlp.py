@@ -40,7 +40,9 @@ class Annotations:
 
 def load_model(name: str = MODEL) -> Language:
     """The installed spaCy pipeline (a package, never a download)."""
-    nlp = spacy.load(name)
+    nlp = spacy.load(name)  # "blank:en" gives a fast tokenizer-only pipeline for tests
+    if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
+        nlp.add_pipe("sentencizer")  # every table needs sentence boundaries
     nlp.max_length = MAX_CHARS
     return nlp
 

@@ -31,7 +31,9 @@ class FolderResource(dg.ConfigurableResource):
             digests[file.shard].update(f"{file.doc_id}\0{file.n_bytes}\0{file.mtime_ns}\n".encode())
         return {partition_key(s): d.hexdigest()[:16] for s, d in digests.items()}
 
-    def options(self, *, force_all: bool = False, force: frozenset[str] = frozenset()) -> SyncOptions:
+    def options(
+        self, *, force_all: bool = False, force: frozenset[str] = frozenset()
+    ) -> SyncOptions:
         return SyncOptions(
             seeds_dir=Path(self.seeds_dir),
             n_shards=self.n_shards,

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.batches import DEFAULT_BATCH_DOCS
 from pipeline.nlp import MODEL
 from pipeline.sync import DEFAULT_MAX_BYTES
 
@@ -20,10 +21,12 @@ class Settings:
     workers: int = 1
     ray_address: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    batch_docs: int = DEFAULT_BATCH_DOCS
 
 
 def from_environment() -> Settings:
-    """CORPUS_SEEDS, CORPUS_DATA, CORPUS_WORKERS, CORPUS_MAX_BYTES and RAY_ADDRESS, if set."""
+    """CORPUS_SEEDS, CORPUS_DATA, CORPUS_WORKERS, CORPUS_MAX_BYTES, CORPUS_BATCH_DOCS and
+    RAY_ADDRESS, where set."""
     env = os.environ
     return Settings(
         seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
@@ -31,6 +34,7 @@ def from_environment() -> Settings:
         workers=int(env.get("CORPUS_WORKERS", "1")),
         ray_address=env.get("RAY_ADDRESS") or None,
         max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
+        batch_docs=int(env.get("CORPUS_BATCH_DOCS", str(DEFAULT_BATCH_DOCS))),
     )
 
 

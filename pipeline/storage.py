@@ -130,12 +130,17 @@ def open_writer(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for name, schema in BASE_TABLES.items():
+    """Create the base tables that are missing, in one transaction (one catalog commit)."""
+    present = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+    missing = {name: s for name, s in BASE_TABLES.items() if name not in present}
+    if not missing:
+        return
+    con.execute("BEGIN")
+    for name, schema in missing.items():
         con.register("empty", schema.empty_table())
-        try:
-            con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty WITH NO DATA")
-        finally:
-            con.unregister("empty")
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty WITH NO DATA")
+        con.unregister("empty")
+    con.execute("COMMIT")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ one transaction, and delete the rows of files that are gone.
 """
 
 import time
+import uuid
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,8 +115,9 @@ def _work_item(
 
 def batch_specs(items: tuple[WorkItem, ...], options: SyncOptions, version: str) -> list[BatchSpec]:
     size = max(1, options.batch_docs)
+    run_id = uuid.uuid4().hex
     return [
-        BatchSpec(items[i : i + size], version, options.max_bytes)
+        BatchSpec(items[i : i + size], version, options.max_bytes, run_id)
         for i in range(0, len(items), size)
     ]
 

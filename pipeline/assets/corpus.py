@@ -4,6 +4,7 @@ import time
 
 import dagster as dg
 import duckdb
+from pydantic import Field
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE, SHARDS
 from pipeline.resources import FolderResource, LakeResource, NlpResource
@@ -26,7 +27,7 @@ class ShardRunConfig(dg.Config):
     """Run settings for a shard run."""
 
     force_all: bool = False  # re-process every file of the shards, even if unchanged
-    force: list[str] = []  # doc_ids (paths relative to the seeds folder) to re-process
+    force: list[str] = Field(default_factory=list)  # doc_ids to re-process even if unchanged
     show_progress: bool = False  # print progress lines to stderr (the command line sets it)
 
 
@@ -108,7 +109,9 @@ def _summary_line(report: SyncReport) -> str:
 def _metadata(report: SyncReport, con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     seconds = {f"seconds_{stage}": round(s, 3) for stage, s in report.seconds.items()}
     rules = dict(
-        con.execute("SELECT rule, count(*) FROM removed_lines GROUP BY rule ORDER BY 2 DESC").fetchall()
+        con.execute(
+            "SELECT rule, count(*) FROM removed_lines GROUP BY rule ORDER BY 2 DESC"
+        ).fetchall()
     )
     documents = {
         "files_seen": report.files_seen,

@@ -1,0 +1,42 @@
+import spacy
+
+from pipeline.nlp import annotate, normalise_entity, to_tables
+from pipeline.schema import ENTITIES, SENTENCES, TOKENS
+
+
+def test_entity_norm_groups_possessives_and_articles():
+    assert normalise_entity("Russia's") == "Russia"
+    assert normalise_entity("Russia’s") == "Russia"
+    assert normalise_entity("the Kremlin") == "Kremlin"
+    assert normalise_entity("the  Russian\nFederation") == "Russian Federation"
+    assert normalise_entity("“Belarus”") == "Belarus"
+
+
+def test_tables_have_declared_schemas_and_document_offsets():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    result = annotate(nlp, [("a.txt", "Kyiv is quiet. People wait."), ("b.txt", "One more.")])
+    assert result.tokens.schema == TOKENS
+    assert result.sentences.schema == SENTENCES
+    assert result.entities.schema == ENTITIES
+    rows = result.tokens.to_pylist()
+    assert [r["text"] for r in rows if r["doc_id"] == "a.txt"] == [
+        "Kyiv", "is", "quiet", ".", "People", "wait", ".",
+    ]  # fmt: skip
+    assert [r["sent_idx"] for r in rows if r["doc_id"] == "a.txt"] == [0, 0, 0, 0, 1, 1, 1]
+    assert [r["tok_idx"] for r in rows if r["doc_id"] == "b.txt"] == [0, 1, 2]
+    people = next(r for r in rows if r["text"] == "People")
+    assert people["start_char"] == 15
+    assert people["is_punct"] is False
+    sentences = result.sentences.to_pylist()
+    assert [(s["doc_id"], s["sent_idx"], s["text"]) for s in sentences] == [
+        ("a.txt", 0, "Kyiv is quiet."),
+        ("a.txt", 1, "People wait."),
+        ("b.txt", 0, "One more."),
+    ]
+
+
+def test_no_documents_give_empty_tables():
+    result = to_tables([])
+    assert result.tokens.num_rows == 0
+    assert result.tokens.schema == TOKENS

@@ -1,0 +1,98 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from pipeline.schema import DOCUMENT_TABLES, FILES
+from pipeline.storage import (
+    LakeBusyError,
+    NoLakeError,
+    connect,
+    delete_documents,
+    open_writer,
+    refresh_aggregates,
+    write_batch,
+    writer_lock,
+)
+
+NOW = datetime(2024, 1, 2, tzinfo=UTC)
+
+
+def _batch(*doc_ids: str) -> dict[str, pa.Table]:
+    tables = {name: schema.empty_table() for name, schema in DOCUMENT_TABLES.items()}
+    tables["documents"] = pa.Table.from_pylist(
+        [{"doc_id": d, "status": "ok", "text": f"text of {d}"} for d in doc_ids],
+        schema=DOCUMENT_TABLES["documents"],
+    )
+    tables["entities"] = pa.Table.from_pylist(
+        [
+            {"doc_id": d, "sent_idx": 0, "text": "Kyiv", "label": "GPE", "norm": "Kyiv"}
+            for d in doc_ids
+        ],
+        schema=DOCUMENT_TABLES["entities"],
+    )
+    tables["files"] = pa.Table.from_pylist(
+        [{"doc_id": d, "shard": 1, "status": "ok", "first_seen": NOW} for d in doc_ids],
+        schema=FILES,
+    )
+    return tables
+
+
+def _ids(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"SELECT doc_id FROM {table} ORDER BY doc_id").fetchall()]
+
+
+def test_a_batch_replaces_its_documents_in_every_table(tmp_path: Path):
+    with open_writer(tmp_path) as con:
+        assert write_batch(con, "b1", _batch("a", "b"))
+        assert write_batch(con, "b2", _batch("b", "c"))
+        assert _ids(con, "documents") == ["a", "b", "c"]
+        assert _ids(con, "entities") == ["a", "b", "c"]
+        assert _ids(con, "files") == ["a", "b", "c"]
+
+
+def test_a_batch_delivered_twice_is_committed_once(tmp_path: Path):
+    with open_writer(tmp_path) as con:
+        assert write_batch(con, "same", _batch("a"))
+        assert not write_batch(con, "same", _batch("a"))
+        assert _ids(con, "documents") == ["a"]
+        assert con.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+
+
+def test_deleting_documents_clears_every_table(tmp_path: Path):
+    with open_writer(tmp_path) as con:
+        write_batch(con, "b1", _batch("a", "b"))
+        assert delete_documents(con, ["a"]) == 1
+        for table in ("documents", "entities", "files"):
+            assert _ids(con, table) == ["b"]
+
+
+def test_aggregates_are_recomputed_from_the_tables(tmp_path: Path):
+    with open_writer(tmp_path) as con:
+        write_batch(con, "b1", _batch("a", "b"))
+        counts = refresh_aggregates(con)
+        assert counts["entity_counts"] == 1
+        row = con.execute("SELECT norm, mentions, documents FROM entity_counts").fetchone()
+        assert row == ("Kyiv", 2, 2)
+
+
+def test_a_second_writer_refuses_at_once(tmp_path: Path):
+    with (
+        writer_lock(tmp_path),
+        pytest.raises(LakeBusyError, match="another `corpus run`"),
+        writer_lock(tmp_path),
+    ):
+        pass
+
+
+def test_readers_are_read_only_and_see_committed_data(tmp_path: Path):
+    with pytest.raises(NoLakeError):
+        connect(tmp_path)
+    with open_writer(tmp_path) as con:
+        write_batch(con, "b1", _batch("a"))
+    reader = connect(tmp_path)
+    assert _ids(reader, "documents") == ["a"]
+    with pytest.raises(duckdb.Error):
+        reader.execute("DELETE FROM documents")

@@ -1,0 +1,68 @@
+"""The incremental sweep with a tokenizer-only model: what is planned, processed and deleted."""
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from pipeline.executors import InProcess
+from pipeline.storage import open_writer
+from pipeline.sync import SyncOptions, SyncReport, sync
+
+ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
+SHARDS = range(16)
+
+
+def _sync(seeds: Path, data: Path, version: str = "v1", **options: object) -> SyncReport:
+    with open_writer(data) as con:
+        return sync(
+            con, SyncOptions(seeds, **options), SHARDS, InProcess("blank:en"), version=version
+        )
+
+
+def _rows(data: Path, query: str) -> list[tuple]:
+    with duckdb.connect() as _, open_writer(data) as con:
+        return con.execute(query).fetchall()
+
+
+def test_new_changed_unchanged_and_deleted_files(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Title A\n\n" + ARTICLE)
+    (seeds / "b.txt").write_text("Title B\n\n" + ARTICLE)
+    first = _sync(seeds, data)
+    assert (first.files_new, first.files_processed) == (2, 2)
+
+    again = _sync(seeds, data)
+    assert (again.files_unchanged, again.files_processed, again.words) == (2, 0, 0)
+
+    (seeds / "a.txt").write_text("Title A\n\nA new first paragraph.\n\n" + ARTICLE)
+    (seeds / "b.txt").unlink()
+    changed = _sync(seeds, data)
+    assert (changed.files_changed, changed.files_processed, changed.files_deleted) == (1, 1, 1)
+    assert _rows(data, "SELECT DISTINCT doc_id FROM tokens") == [("a.txt",)]
+    text = _rows(data, "SELECT text FROM documents")[0][0]
+    assert text.startswith("A new first paragraph.")
+
+
+def test_touched_but_unchanged_file_costs_no_nlp(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Title\n\n" + ARTICLE)
+    _sync(seeds, data)
+    os.utime(seeds / "a.txt", ns=(1, 1))
+    touched = _sync(seeds, data)
+    assert (touched.files_touched, touched.files_processed, touched.words) == (1, 0, 0)
+    assert _rows(data, "SELECT mtime_ns FROM files") == [(1,)]
+
+
+def test_code_version_change_and_force_reprocess(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Title\n\n" + ARTICLE)
+    (seeds / "b.txt").write_text("Title\n\n" + ARTICLE)
+    _sync(seeds, data, "v1")
+    assert _sync(seeds, data, "v2").files_processed == 2
+    assert _rows(data, "SELECT DISTINCT code_version FROM files") == [("v2",)]
+    assert _sync(seeds, data, "v2", force=frozenset({"b.txt"})).files_processed == 1
+    assert _sync(seeds, data, "v2", force_all=True).files_processed == 2
