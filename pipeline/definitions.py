@@ -8,6 +8,7 @@ once per run); `observe_seeds` re-reads the folder's stat so the automation can 
 import dagster as dg
 
 from pipeline.assets.aggregates import aggregates
+from pipeline.assets.checks import table_checks
 from pipeline.assets.corpus import corpus_shards
 from pipeline.assets.partitions import ALL_SHARDS, SHARDS
 from pipeline.assets.source import seed_files
@@ -63,6 +64,7 @@ def resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
+        asset_checks=[table_checks],
         jobs=[corpus_job, observe_job],
         schedules=[daily_refresh, observe_seeds],
         resources=resources(settings),

@@ -25,12 +25,13 @@ class Settings:
 
 
 def from_environment() -> Settings:
-    """CORPUS_SEEDS, CORPUS_DATA, CORPUS_WORKERS, CORPUS_MAX_BYTES, CORPUS_BATCH_DOCS and
-    RAY_ADDRESS, where set."""
+    """CORPUS_SEEDS, CORPUS_DATA, CORPUS_MODEL, CORPUS_WORKERS, CORPUS_MAX_BYTES,
+    CORPUS_BATCH_DOCS and RAY_ADDRESS, where set."""
     env = os.environ
     return Settings(
         seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
         data_dir=Path(env.get("CORPUS_DATA", PROJECT_DIR / "data")).resolve(),
+        model=env.get("CORPUS_MODEL", MODEL),
         workers=int(env.get("CORPUS_WORKERS", "1")),
         ray_address=env.get("RAY_ADDRESS") or None,
         max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),

@@ -1,0 +1,4 @@
+-- `ok` documents of which cleaning kept under 2% of the characters: a rule may be too eager.
+SELECT doc_id, n_chars_raw, n_chars_clean
+FROM documents
+WHERE status = 'ok' AND n_chars_raw > 0 AND n_chars_clean < 0.02 * n_chars_raw

@@ -1,0 +1,92 @@
+"""Declarative automation over the shards, in process with a temporary Dagster instance: a
+change in the folder requests exactly its shard, and nothing changed requests nothing."""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipeline.definitions import RANGE_TAGS, build_definitions
+from pipeline.ingest import partition_key, shard_of
+from pipeline.settings import Settings
+from pipeline.storage import connect
+from pipeline.sync import DEFAULT_SHARDS
+
+ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
+
+
+class Harness:
+    """The definitions over a folder, a private instance, and the automation cursor."""
+
+    def __init__(self, seeds: Path, data: Path) -> None:
+        self.data = data
+        self.defs = build_definitions(Settings(seeds, data, model="blank:en"))
+        self.instance = dg.DagsterInstance.ephemeral()
+        self.cursor = None
+
+    def observe(self) -> None:
+        job = self.defs.resolve_job_def("observe_seeds_job")
+        assert job.execute_in_process(instance=self.instance).success
+
+    def materialize(self, partitions: set[str] | None = None) -> None:
+        job = self.defs.resolve_job_def("corpus_job")
+        keys = sorted(partitions) if partitions else None
+        tags = RANGE_TAGS if keys is None else {
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        }  # fmt: skip
+        assert job.execute_in_process(instance=self.instance, tags=tags).success
+
+    def requested(self) -> dict[str, set[str]]:
+        result = dg.evaluate_automation_conditions(
+            defs=self.defs, instance=self.instance, cursor=self.cursor
+        )
+        self.cursor = result.cursor
+        return {
+            key: set(result.get_requested_partitions(dg.AssetKey(key)))
+            for key in ("documents", "annotations")
+            if result.get_num_requested(dg.AssetKey(key))
+        }
+
+
+@pytest.fixture
+def harness(seeds_copy: Path, tmp_path: Path) -> Harness:
+    h = Harness(seeds_copy, tmp_path / "data")
+    h.observe()
+    h.materialize()
+    h.requested()  # the first evaluation only sets the cursor
+    return h
+
+
+def _shard(name: str) -> str:
+    return partition_key(shard_of(name, DEFAULT_SHARDS))
+
+
+def test_nothing_changed_requests_nothing(harness: Harness):
+    harness.observe()
+    assert harness.requested() == {}
+
+
+def test_added_changed_and_deleted_files_request_their_shard(harness: Harness, seeds_copy: Path):
+    new = seeds_copy / "new_article.txt"
+    new.write_text("A new article\n\n" + ARTICLE)
+    harness.observe()
+    shard = _shard(new.name)
+    assert harness.requested() == {"documents": {shard}, "annotations": {shard}}
+    harness.materialize({shard})
+    assert _doc_ids(harness) >= {"new_article.txt"}
+
+    harness.observe()
+    assert harness.requested() == {}
+
+    victim = "000_091a0a5e8adf2034.txt"
+    (seeds_copy / victim).unlink()
+    harness.observe()
+    assert harness.requested() == {"documents": {_shard(victim)}, "annotations": {_shard(victim)}}
+    harness.materialize({_shard(victim)})
+    assert victim not in _doc_ids(harness)
+
+
+def _doc_ids(harness: Harness) -> set[str]:
+    with connect(harness.data) as con:
+        return {row[0] for row in con.execute("SELECT doc_id FROM documents").fetchall()}
