@@ -15,7 +15,6 @@ from pipeline.nlp import to_tables
 from pipeline.prepare import Prepared, WorkItem, prepare
 from pipeline.schema import DOCUMENTS, FILES, REMOVED_LINES
 
-DEFAULT_BATCH_DOCS = 200  # hundreds of documents per commit: few snapshots, bounded memory
 NLP_BATCH_SIZE = 64
 
 

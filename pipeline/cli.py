@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import commands
-from pipeline.settings import PROJECT_DIR, from_environment
+from pipeline.settings import PROJECT_DIR, SHARED_DIR, from_environment
 
 
 def _dirs(parser: argparse.ArgumentParser, *, seeds: bool = True) -> None:
@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _dirs(sql, seeds=False)
     sql.set_defaults(handler=commands.sql)
+
+    bench = sub.add_parser("bench", help="bare spaCy vs the whole pipeline, in one run")
+    bench.add_argument("--corpus", type=Path, default=SHARED_DIR / "corpora" / "bbc-news")
+    bench.add_argument("--copies", type=int, default=4, help="replicas for the scale phases")
+    bench.add_argument("--workers", type=int, default=2, help="processes for the pooled runs")
+    bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
+    bench.set_defaults(handler=commands.bench)
     return parser
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipeline.settings import Settings
+from pipeline.settings import Settings, from_environment
 from pipeline.storage import SQL_DIR, LakeBusyError, NoLakeError, connect, writer_lock
 
 ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -200,3 +200,19 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
 def _cell(value: object, limit: int = 80) -> str:
     text = "NULL" if value is None else str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bench(args: argparse.Namespace) -> int:
+    from pipeline.bench import run_bench  # only the benchmark needs it
+
+    if not args.corpus.is_dir():
+        print(f"corpus bench: skipped, no corpus at {args.corpus} (give --corpus DIR)")
+        return 0
+    run_bench(
+        args.corpus.resolve(),
+        copies=max(1, args.copies),
+        workers=max(1, args.workers),
+        model=from_environment().model,
+        limit=args.limit,
+    )
+    return 0

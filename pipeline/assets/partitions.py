@@ -4,7 +4,7 @@
 import dagster as dg
 
 from pipeline.ingest import partition_key
-from pipeline.sync import DEFAULT_SHARDS
+from pipeline.settings import DEFAULT_SHARDS
 
 SHARDS = dg.StaticPartitionsDefinition([partition_key(i) for i in range(DEFAULT_SHARDS)])
 ALL_SHARDS = dg.PartitionKeyRange(SHARDS.get_first_partition_key(), SHARDS.get_last_partition_key())

@@ -8,9 +8,8 @@ import pytest
 
 from pipeline.definitions import RANGE_TAGS, build_definitions
 from pipeline.ingest import partition_key, shard_of
-from pipeline.settings import Settings
+from pipeline.settings import DEFAULT_SHARDS, Settings
 from pipeline.storage import connect
-from pipeline.sync import DEFAULT_SHARDS
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
 

@@ -1,0 +1,40 @@
+"""The `corpus_report` asset: the offline HTML report (pipeline/report.py) written next to the
+lake as DATA/report.html, with its path and a short Markdown preview in the metadata."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.assets.partitions import KEEP_UP_TO_DATE
+from pipeline.report import REPORT_FILE, build_report, write_html
+from pipeline.resources import LakeResource
+from pipeline.storage import connect
+
+# The tables the report reads: the per-document tables (through their assets) and the aggregates.
+REPORT_DEPS = ["documents", "annotations", "entity_counts", "entity_timeline", "boilerplate_rules"]
+
+
+@dg.asset(
+    deps=REPORT_DEPS,
+    description=(
+        "DATA/report.html: one static HTML page that works offline (charts inlined as SVG) with "
+        "corpus size and languages, documents per day, top entities and their timelines, removed "
+        "lines per cleaning rule, and text-reuse pairs when the lake has them."
+    ),
+    automation_condition=KEEP_UP_TO_DATE,
+    group_name="reports",
+)
+def corpus_report(lake: LakeResource) -> dg.MaterializeResult:
+    """Read the lake read-only, render the report, replace DATA/report.html atomically."""
+    data_dir = Path(lake.data_dir).resolve()
+    with connect(data_dir) as con:
+        report = build_report(con)
+    path = data_dir / REPORT_FILE
+    write_html(path, report.html)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "preview": dg.MetadataValue.md(report.markdown),
+            "bytes": len(report.html.encode()),
+        }
+    )

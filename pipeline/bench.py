@@ -1,0 +1,331 @@
+"""The benchmark: bare spaCy against the whole pipeline on the same texts, in one run.
+
+Phases (each printed as it goes, figures at the end):
+1. bare spaCy: `nlp.pipe` over the cleaned texts on one core, no storage (the yardstick);
+2. `corpus run` over 1 copy of the corpus, one process, into a fresh lake;
+3. the same with N worker processes;
+4. `corpus run` over K copies (new names), to see memory stay flat as the corpus grows;
+5. one file added to the K-copy corpus, and the whole command timed again;
+6. the aggregate pass, a typical query, table maintenance (data files before and after), and
+   replacing / deleting one document, on the K-copy lake.
+Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory; stage
+times come from the run's own metadata in its Dagster instance.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import dagster as dg
+import psutil
+
+from pipeline.ingest import scan
+from pipeline.nlp import load_model
+from pipeline.prepare import WorkItem, prepare
+from pipeline.settings import DEFAULT_MAX_BYTES
+from pipeline.storage import (
+    connect,
+    count_data_files,
+    delete_documents,
+    maintain,
+    open_writer,
+    refresh_aggregates,
+)
+
+SAMPLE_SECONDS = 0.2
+TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
+
+
+@dataclass(slots=True)
+class RunFigures:
+    """One `corpus run` subprocess: wall time, words, peak memory, stage seconds."""
+
+    label: str
+    seconds: float
+    words: int
+    files_processed: int
+    peak_mb: float
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and all its descendants; keeps the maximum."""
+
+    def __init__(self, pid: int) -> None:
+        self._root = psutil.Process(pid)
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_bytes = max(self.peak_bytes, self._tree_rss())
+            time.sleep(SAMPLE_SECONDS)
+
+    def _tree_rss(self) -> int:
+        total = 0
+        try:
+            processes = [self._root, *self._root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0
+        for process in processes:
+            try:
+                total += process.memory_info().rss
+            except psutil.NoSuchProcess:
+                continue
+        return total
+
+
+def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None) -> int:
+    """K copies of every text file under new names (copy_N/...), so each is a new document."""
+    sources = [p for p in sorted(corpus.rglob("*.txt")) if p.name.upper() != "README.TXT"]
+    count = 0
+    for copy in range(copies):
+        for source in sources[:limit]:
+            destination = target / f"copy_{copy}" / source.relative_to(corpus)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            count += 1
+    return count
+
+
+def bare_spacy(seeds: Path, model: str, say: Callable[[str], None]) -> tuple[float, int, float]:
+    """Seconds and words of `nlp.pipe` over the cleaned texts, one core; and cleaning seconds."""
+    clock = time.perf_counter()
+    texts = [_cleaned(file) for file in scan(seeds, 16)]
+    texts = [t for t in texts if t]
+    clean_seconds = time.perf_counter() - clock
+    nlp = load_model(model)
+    words, clock, last = 0, time.perf_counter(), 0.0
+    for i, doc in enumerate(nlp.pipe(texts, batch_size=64), 1):
+        words += sum(not token.is_punct for token in doc)
+        if time.perf_counter() - last > 10:
+            last = time.perf_counter()
+            say(f"  bare spaCy: {i}/{len(texts)} texts, {words / (last - clock):,.0f} words/s")
+    return time.perf_counter() - clock, words, clean_seconds
+
+
+def _cleaned(file: object) -> str:
+    item = WorkItem(file.doc_id, str(file.path), 0, file.n_bytes, 0, None, None, True)
+    document = prepare(item, max_bytes=DEFAULT_MAX_BYTES).document
+    ok = document["status"] == "ok" and document["language"] in ("en", "und")
+    return str(document["text"]) if ok else ""
+
+
+def corpus_run(
+    label: str, seeds: Path, data: Path, home: Path, *, workers: int, say: Callable[[str], None]
+) -> RunFigures:
+    """`corpus run` as a user runs it, in a subprocess; its tree's peak memory sampled."""
+    env = os.environ | {"DAGSTER_HOME": str(home)}
+    command = [sys.executable, "-m", "pipeline.cli", "run", "--seeds", str(seeds)]
+    command += ["--data", str(data), "--workers", str(workers)]
+    clock = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with PeakMemory(process.pid) as memory:
+        for line in _lines(process.stderr):
+            if "files (" in line:
+                say(f"  {label}: {line.strip()}")
+        process.wait()
+    seconds = time.perf_counter() - clock
+    if process.returncode != 0:
+        raise RuntimeError(f"{label}: corpus run failed: {process.stdout.read().decode()[-500:]}")
+    meta = _latest_metadata(home)
+    return RunFigures(
+        label=label,
+        seconds=seconds,
+        words=int(meta.get("words_annotated", 0)),
+        files_processed=int(meta.get("files_processed", 0)),
+        peak_mb=memory.peak_bytes / 2**20,
+        stages={k.removeprefix("seconds_"): v for k, v in meta.items() if k.startswith("seconds_")},
+    )
+
+
+def _lines(stream: object) -> Iterator[str]:
+    for raw in iter(stream.readline, b""):
+        yield raw.decode(errors="replace")
+
+
+def _latest_metadata(home: Path) -> dict[str, float]:
+    os.environ["DAGSTER_HOME"] = str(home)
+    with dg.DagsterInstance.get() as instance:
+        found: dict[str, float] = {}
+        for key in ("documents", "annotations"):
+            event = instance.get_latest_materialization_event(dg.AssetKey(key))
+            if event is not None:
+                meta = event.asset_materialization.metadata
+                found |= {k: v.value for k, v in meta.items() if isinstance(v.value, int | float)}
+        return found
+
+
+@contextmanager
+def timed() -> Iterator[list[float]]:
+    box: list[float] = []
+    clock = time.perf_counter()
+    yield box
+    box.append(time.perf_counter() - clock)
+
+
+def lake_figures(data: Path) -> dict[str, float]:
+    """Aggregates, a typical query, maintenance, and replacing / deleting one document."""
+    figures: dict[str, float] = {}
+    with open_writer(data) as con:
+        with timed() as t:
+            refresh_aggregates(con)
+        figures["aggregates_seconds"] = t[0]
+        figures["data_files_before"] = count_data_files(con)
+        with timed() as t:
+            files = maintain(con)
+        figures["maintenance_seconds"] = t[0]
+        figures["data_files_after"] = files["data_files_after"]
+        doc_id = con.execute("SELECT doc_id FROM documents ORDER BY doc_id LIMIT 1").fetchone()[0]
+        with timed() as t:
+            _replace_one(con, doc_id)
+        figures["replace_one_seconds"] = t[0]
+        with timed() as t:
+            delete_documents(con, [doc_id])
+        figures["delete_one_seconds"] = t[0]
+    with connect(data) as reader, timed() as t:
+        reader.execute(TOP_ENTITIES).fetchall()
+    figures["query_seconds"] = t[0]
+    return figures
+
+
+def _replace_one(con: object, doc_id: str) -> None:
+    """Rewrite one document's rows in every table in one transaction (as a changed file does)."""
+    from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
+    from pipeline.storage import write_batch
+
+    tables = {
+        name: con.execute(f"SELECT * FROM {name} WHERE doc_id = ?", [doc_id]).fetch_arrow_table()
+        for name in (*DOCUMENT_TABLES, "files")
+    }
+    tables = {n: t.cast(BASE_TABLES[n]) for n, t in tables.items()}
+    write_batch(con, f"bench-replace-{time.time_ns()}", tables)
+
+
+def run_bench(
+    corpus: Path,
+    *,
+    copies: int,
+    workers: int,
+    model: str,
+    limit: int | None = None,
+    out: TextIO = sys.stdout,
+) -> dict[str, object]:
+    def say(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="corpus-bench-") as tmp:
+        root = Path(tmp)
+        return _bench(
+            corpus, root, copies=copies, workers=workers, model=model, limit=limit, say=say
+        )
+
+
+def _bench(
+    corpus: Path,
+    root: Path,
+    *,
+    copies: int,
+    workers: int,
+    model: str,
+    limit: int | None,
+    say: Callable[[str], None],
+) -> dict[str, object]:
+    one, many, home = root / "one", root / "many", root / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    n_one = replicate(corpus, one, 1, limit)
+    say(f"corpus: {corpus} ({n_one} files); replicas: {copies} copies")
+
+    say("1/6 bare spaCy, one core, cleaned texts, no storage")
+    bare_seconds, bare_words, clean_seconds = bare_spacy(one, model, say)
+    bare_rate = bare_words / bare_seconds
+    say(f"  {bare_words:,} words in {bare_seconds:.1f} s = {bare_rate:,.0f} words/s")
+
+    say("2/6 corpus run, 1 copy, one process")
+    single = corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
+    say(f"3/6 corpus run, 1 copy, {workers} worker processes")
+    pooled = corpus_run(f"{workers} workers", one, root / "data2", home, workers=workers, say=say)
+
+    n_many = replicate(corpus, many, copies, limit)
+    say(f"4/6 corpus run, {copies} copies ({n_many} files), {workers} worker processes")
+    big = corpus_run(f"{copies} copies", many, root / "data4", home, workers=workers, say=say)
+
+    say("5/6 one file added to the large corpus, whole command timed")
+    added = many / "added" / "one_more.txt"
+    added.parent.mkdir()
+    shutil.copyfile(next(one.rglob("*.txt")), added)
+    increment = corpus_run("+1 file", many, root / "data4", home, workers=1, say=say)
+
+    say("6/6 aggregates, query, maintenance, replace and delete one document")
+    lake = lake_figures(root / "data4")
+    figures = {
+        "bare": (bare_seconds, bare_words, bare_rate, clean_seconds),
+        "runs": [single, pooled, big, increment],
+        "lake": lake,
+        "files": (n_one, n_many),
+    }
+    for line in report_lines(figures, workers=workers, copies=copies):
+        say(line)
+    return figures
+
+
+def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
+    bare_seconds, _, bare_rate, clean_seconds = figures["bare"]
+    single, pooled, big, increment = figures["runs"]
+    lake = figures["lake"]
+    lines = [
+        "",
+        "== figures ==",
+        f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'peak MB':>9}",
+    ]
+    lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare_seconds:>9.1f}")
+    for run in (single, pooled, big):
+        ratio = run.words_per_second / bare_rate
+        lines.append(
+            f"{'corpus run, ' + run.label:28}{run.words_per_second:>10,.0f}{ratio:>8.2f}"
+            f"{run.seconds:>9.1f}{run.peak_mb:>9.0f}"
+        )
+    lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
+    lines.append("stage seconds, 1-process run: " + _stages(single))
+    measured = sum(single.stages.get(k, 0.0) for k in ("scan", "wait", "commit"))
+    lines.append(f"  of {single.seconds:.1f} s: scan+process+commit {measured:.1f} s, the rest "
+                 f"(start-up, Dagster, aggregates) {single.seconds - measured:.1f} s")  # fmt: skip
+    lines.append(f"memory: 1 copy {pooled.peak_mb:.0f} MB vs {copies} copies {big.peak_mb:.0f} MB "
+                 f"({workers} workers each)")  # fmt: skip
+    lines.append(f"+1 file on {figures['files'][1]} files: {increment.files_processed} file(s) "
+                 f"through NLP, whole command {increment.seconds:.1f} s")  # fmt: skip
+    lines.append(f"aggregates rebuild: {lake['aggregates_seconds']:.2f} s; "
+                 f"top-entities query: {lake['query_seconds']:.3f} s")  # fmt: skip
+    lines.append(f"data files: {lake['data_files_before']:.0f} before maintenance, "
+                 f"{lake['data_files_after']:.0f} after "
+                 f"({lake['maintenance_seconds']:.1f} s)")  # fmt: skip
+    lines.append(f"replace one document: {lake['replace_one_seconds']:.2f} s; "
+                 f"delete one document: {lake['delete_one_seconds']:.2f} s")  # fmt: skip
+    return lines
+
+
+def _stages(run: RunFigures) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in sorted(run.stages.items()))
