@@ -11,11 +11,12 @@ from pipeline.assets.aggregates import aggregates
 from pipeline.assets.checks import table_checks
 from pipeline.assets.corpus import corpus_shards
 from pipeline.assets.partitions import ALL_SHARDS, SHARDS
+from pipeline.assets.reuse import text_reuse
 from pipeline.assets.source import seed_files
 from pipeline.resources import FolderResource, LakeResource, NlpResource
 from pipeline.settings import Settings, from_environment
 
-ASSETS = [seed_files, corpus_shards, aggregates]
+ASSETS = [seed_files, corpus_shards, aggregates, text_reuse]
 RANGE_TAGS = {
     "dagster/asset_partition_range_start": ALL_SHARDS.start,
     "dagster/asset_partition_range_end": ALL_SHARDS.end,
@@ -23,7 +24,7 @@ RANGE_TAGS = {
 
 corpus_job = dg.define_asset_job(
     "corpus_job",
-    selection=dg.AssetSelection.assets(corpus_shards, aggregates),
+    selection=dg.AssetSelection.assets(corpus_shards, aggregates, text_reuse),
     partitions_def=SHARDS,
     description="Bring every table up to date with the seeds folder for the shards of the run.",
 )

