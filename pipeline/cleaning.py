@@ -1,44 +1,71 @@
-"""Cleaning rules: a scraped article's text in, its body, metadata and every removed line out.
+"""Cleaning rules: a scraped article's text in; its body, metadata and every removed line out.
 
-Each rule is a small named unit with a `name` and a `reason` (why the text it drops is not part
-of an article body), applied in the order of `RULES`. A rule only sees lines that earlier rules
-kept, and records everything it drops as a `RemovedLine`, so nothing leaves silently.
+Each rule is a small named unit with a `name` and a `reason` (why the text it drops is not
+article body), applied in the order of `RULES` (after datatrove's filters). A rule sees only the
+lines earlier rules kept and records everything it drops as a `RemovedLine`, so nothing leaves
+silently. The rules, in order, and why each drops text:
 
-Metadata (the line is removed from the body, its content moves to a field):
-- date_marker: a leading `date YYYY-MM-DD` marker is the scraper's publication date, not prose.
-- title: the first line is the headline; it goes to `Cleaned.title`, the body is what follows
-  (unless it is longer than any headline, MAX_TITLE_WORDS: then it is the first paragraph).
-- source_url: a bare URL on the last line is where the page came from, not prose.
+- no_words: a line without a letter or digit (a rule, a zero-width space) carries no text.
 
-Line patterns (a line that starts like this is page furniture, not reporting):
-- read_more: "Read more:", "READ ALSO", "Related:", "See also:" lines link to other articles.
-- comment_form: "Leave a Reply", "Your email address will not be published"... are the
-  comment form under the article.
+Metadata (the text moves from the body to a field):
+- date_marker: a leading `date YYYY-MM-DD` marker is the scraper's publication date.
+- title: the first line is the headline (`Cleaned.title`), unless it is longer than any
+  headline (MAX_TITLE_WORDS): then the page came without one and it is the first paragraph.
+- source_url: a bare URL on the last line is the page's address.
+
+Line patterns (a short line that starts like this is page furniture, not reporting):
+- read_more: "Read more:", "READ ALSO", "Related:", "See also:" link to other articles.
+- comment_form: "Leave a Reply", "Your email address will not be published", "Post Comment".
 - share: "Share this", "Share on Facebook", "Follow us on Twitter" are social buttons.
-- newsletter: "Subscribe to our newsletter", "Sign up for..." are sign-up calls to action.
-- cookie_notice: "We use cookies", "Accept all cookies" are consent banners.
-- photo_caption: "Photo: ...", "(Getty Images)", "Image caption", captions ending in a credit
-  and "X is seen ..." lines describe a picture; they are not part of the story.
+- newsletter: "Subscribe to our newsletter", "Sign up for...", "Thanks for signing up!".
+- cookie_notice: "We use cookies", "This website uses cookies" are consent banners.
+- copyright: "© 2023 ...", "All rights reserved" are the page's footer.
+- photo_caption: "Photo: ...", "(Getty Images)", "Image caption", a caption ending in a
+  credit, or an unpunctuated "X is seen/pictured ..." line describes a picture, not the story.
 
 Corpus:
-- common_line: a line whose `line_key` is in `common_lines` (found in many documents of the
-  corpus; the caller computes the set) is site furniture: menus, footers, bylines boxes.
+- common_line: a line whose `line_key` is in `common_lines` (lines found in many documents of
+  the corpus; the caller counts them, see pipeline.evaluation) is a site's menu or footer.
 
-Structure (a line is judged by where it stands and what is around it):
-- repeated_line: a line equal to the line right before it (or to the end of it) is an echo of
-  the same element (image alt text and figcaption, a title shown twice); the repeat goes.
-  The first copy of a doubled line that has no terminal punctuation is taken to be a caption
-  (rule photo_caption): prose paragraphs end with punctuation and are not rendered twice,
-  whereas a picture's alt text and its caption are. A doubled line that ends with punctuation
-  (001's title) keeps its first copy.
+Structure (a line judged by what surrounds it):
+- repeated_line: a line equal to the one before it, or to its end, is the same element twice
+  (alt text and figcaption, a title shown twice); the repeat goes. The first copy of a
+  doubled line of CAPTION_MIN_WORDS or more words without terminal punctuation goes too, as a
+  photo_caption: paragraphs end with punctuation and are not rendered twice, a picture's alt
+  text and caption are (000's "Russia keeps trying to drag Belarus into its war on Ukraine").
+  A doubled line ending in punctuation keeps its first copy (001's title); a caption glued to
+  the end of the paragraph above its repeat (001, line 75) is cut from that paragraph.
+- comments: three "X says:" / "X on <date> said:" bylines after the article's prose make a
+  comment thread; from its header ("34 responses to ...") to the end is readers' text.
+- duplicate_text: a long line whose text shorter lines already hold (a JSON-LD copy of the
+  whole article, a summary box) says it all twice; the shorter lines, the paragraphs, stay.
+- teaser: a line ending in an ellipsis after a function word ("...the upgrade of ...") or glued
+  to a cut word found nowhere else in the text ("...with improved Alexa suppor...") previews
+  another article; a writer's pause ("something happened …") follows a whole word.
+
+Blocks (only for page dumps: texts with PAGE_DUMP_MIN_LABELS or more label lines, the menu
+items, names and dates a page's plain-text save is full of; an extracted or clean article has
+few, and judging its lists and subheadings out of context would only lose body):
+- low_content: jusText's classification (Pomikálek 2011) by length, English stop-word density
+  and, as link density is unknown in plain text, terminal punctuation, with its context
+  smoothing: short and near-good lines take their neighbours' class. What ends "bad" is a
+  menu, a label or a link list.
+- outside_body: the body is one contiguous run: the run of lines with the most good minus bad
+  text (bad lines also pay BAD_LINE_COST each, as a menu item is an element of its own),
+  starting at the repeat of the title (the page's h1) when there is one. Good-looking lines
+  outside it are teasers, comments and footers.
+
+End:
 - truncated_sentence: the scraper cut the last sentence mid-word ("...invasion of Ukrain");
-  only that sentence goes. A last line without a full stop counts as cut when its last word is
-  a function word ("of", "the") or a strict prefix of a longer word of the document that is not
-  itself a word of the document; "Truss told Metronews247" is complete and stays.
+  only that sentence goes. A last line without terminal punctuation counts as cut when its last
+  word is a function word ("of", "the") or a strict prefix of a longer word of the document
+  that is not itself a word of the document; "...Truss told Metronews247" is complete.
 """
 
 import datetime
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -49,6 +76,7 @@ BARE_URL = re.compile(r"^\s*<?(https?://|www\.)\S+>?\s*$", re.IGNORECASE)
 WORD = re.compile(r"\w+", re.UNICODE)
 # A sentence ends with . ! ? or … , optionally followed by closing quotes or brackets.
 TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+ELLIPSIS_END = re.compile(r"(?<!\.)(\s?)(?:\.\.\.|…)\s*$")  # four dots end a sentence
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 
 _SEP = r"\s*(?:[:|»›>\-–—]|$)"  # what follows a furniture phrase: a separator or end of line
@@ -81,7 +109,7 @@ COMMENT_FORM = re.compile(
 SHARE = re.compile(
     r"^\W*(?:"
     r"share(?:\s+(?:this|the)(?:\s+(?:article|story|post|page))?)?(?:\s+(?:on|via|with)\s+\w+)?"
-    r"|click\s+to\s+(?:share|email|print)|(?:tweet|pin|email|print)(?:\s+(?:this|it))?"
+    r"|click\s+to\s+(?:share|email|print)\b.*|(?:tweet|pin|email|print)(?:\s+(?:this|it))?"
     r"|follow\s+us(?:\s+on\s+\w+)?|like\s+us\s+on\s+\w+|copy\s+(?:the\s+)?link"
     r"|(?:facebook|twitter|linkedin|whatsapp|telegram|reddit|pinterest|email|messenger)"
     r")" + _SEP,
@@ -91,7 +119,11 @@ NEWSLETTER = re.compile(
     r"^\W*(?:(?:subscribe|sign\s+up|register)(?:\s+(?:now|today|here))?|(?:our|free)\s+newsletters?"
     r"|newsletter(?:\s+sign[\s-]?up)?|get\s+(?:our|the)\s+(?:\w+\s+)?newsletter)"
     + _SEP
-    + r"|^\W*(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the|a|free)\b",
+    + r"|^\W*(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the|a|free)\b"
+    # what the sign-up box says once used: "Thanks for signing up!", "Check your inbox"
+    r"|^\W*(?:thanks?(?:\s+you)?\s+for\s+(?:signing\s+up|subscribing)"
+    r"|(?:check|keep\s+an\s+eye\s+on)\s+your\s+inbox"
+    r"|there\s+was\s+an\s+error\s+processing\s+your\s+subscription)",
     re.IGNORECASE,
 )
 COOKIE_NOTICE = re.compile(
@@ -106,7 +138,7 @@ PHOTO_LABEL = re.compile(
     r"^\W*(?:"
     r"illustrative\s+(?:photo|image|picture)|(?:file\s+)?photo(?:\s+credit)?\s*[:|/©]"
     r"|(?:photo|image|picture)s?\s+(?:by|courtesy|via)\b|image\s+(?:caption|copyright|source)"
-    r"|(?:caption|credit|pictured)\s*:|©"
+    r"|(?:caption|credit|pictured)\s*:"
     r")",
     re.IGNORECASE,
 )
@@ -125,9 +157,24 @@ PHOTO_CREDIT = re.compile(
 # Captions describe the picture in the present tense: "A column of vehicles is seen near ...".
 CAPTION_VERB = re.compile(r"\b(?:is|are)\s+(?:seen|pictured|shown)\b|\bpictured\b", re.IGNORECASE)
 
-# Words that cannot end an English sentence: a line stopping on one was cut off.
-MAX_TITLE_WORDS = 40  # headlines run 5-20 words; 40 leaves room for "Title | Section | Site"
+COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b)|\ball\s+rights\s+reserved\b", re.IGNORECASE)
+# A comment's byline: "joe says:", "Ann on May 2, 2019 at 4:47 pm said:", "Ben commented on".
+COMMENT_MARKER = re.compile(
+    r"^\S.{0,80}?\s(?:(?:says|said|wrote|replied)\s*:|commented\s+on\b.{0,80})\s*$", re.IGNORECASE
+)
+COMMENT_HEADER = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|reactions|thoughts\s+on)\b"
+    r"|^\W*(?:leave\s+a\s+(?:reply|comment)|comments\s+are\s+closed|reader\s+comments)\b",
+    re.IGNORECASE,
+)
+COMMENT_MIN_MARKERS = 3  # one "X said:" may introduce a quote; three in a page are a thread
+COMMENT_LOOKBACK = 6  # lines before the first byline where the thread's header may stand
+COMMENT_MAX_WORDS = 15
 
+MAX_TITLE_WORDS = 40  # headlines run 5-20 words; 40 leaves room for "Title | Section | Site"
+CAPTION_MIN_WORDS = 4  # a doubled "Best Of" is a label; a doubled sentence-long line a caption
+
+# Words that cannot end an English sentence: a line stopping on one was cut off.
 _FUNCTION_WORDS = """
 a an the and or but nor of to in on at by for with from into onto about as than that which who
 whom whose whether if because while although though his her its their our your my this these
@@ -154,6 +201,17 @@ LENGTH_HIGH = 200  # characters: above, a block with prose stop-word density is 
 STOPWORDS_LOW = 0.30  # share of stop words of English prose; menus and link lists have ~0.1
 STOPWORDS_HIGH = 0.32
 BAD_WEIGHT = 1.0  # a bad character outweighs a good one this much when choosing the body's run
+BAD_LINE_COST = 40  # characters each bad line costs on top: a run of menu items is a wall
+ANCHOR_MIN_GOOD = LENGTH_HIGH  # a run under the headline must hold a paragraph to be the body
+ANCHOR_MIN_WORDS = 3  # a one- or two-word title part ("Opinion", "WSJ") is not a headline
+# "Headline | Section - Site": the parts of a <title>, one of which the page's <h1> repeats.
+TITLE_PARTS = re.compile(r"\s+[|\-–—:·»]\s+|\s+::\s+")
+AGGREGATE_MIN_SHINGLES = 20  # a sentence or two; shorter repeats are left to repeated_line
+AGGREGATE_SHARE = 0.8  # of a line's 4-word shingles found in shorter lines: it repeats them
+BARRIER_RULES = frozenset({"comment_form", "comments"})  # the article never goes on past these
+# A site menu alone has 15-100 items; an article's own lists rarely have 15 such lines.
+PAGE_DUMP_MIN_LABELS = 15
+LABEL_MAX_WORDS = 3  # "Home", "World News", "Nov. 19, 2019": the lines a menu is made of
 ENGLISH_MIN_DENSITY = 0.15  # below, the document is not English: judge by punctuation instead
 
 
@@ -187,10 +245,12 @@ class Page:
     source: tuple[str, ...] = ()  # the input lines as they came, stripped
     common_lines: frozenset[str] = frozenset()
     title: str | None = None
+    title_line: int = -1
     published_date: datetime.date | None = None
     source_url: str | None = None
     removed: list[RemovedLine] = field(default_factory=list)
     classes: dict[int, str] = field(default_factory=dict)  # line -> good/bad, see ContentClass
+    no_text: set[int] = field(default_factory=set)  # lines without words: neutral, see NoWords
 
     def body(self) -> list[int]:
         """Indices of the lines still in the body, in order."""
@@ -240,6 +300,18 @@ def _last_sentence_start(line: str) -> int:
     return ends[-1].end() if ends else 0
 
 
+@dataclass(frozen=True, slots=True)
+class NoWords:
+    name: str = "no_words"
+    reason: str = "a line without a letter or digit (a rule, a zero-width space) carries no text"
+
+    def apply(self, page: Page) -> None:
+        for i in page.body():
+            if not WORD.search(page.lines[i]):
+                page.no_text.add(i)
+                page.drop(i, self.name)
+
+
 # --- metadata rules -------------------------------------------------------------------------
 
 
@@ -275,7 +347,7 @@ class Title:
         body = page.body()
         # A first line of paragraph length is prose: the page came without its headline.
         if body and len(_words(page.lines[body[0]])) <= MAX_TITLE_WORDS:
-            page.title = page.lines[body[0]]
+            page.title, page.title_line = page.lines[body[0]], body[0]
             page.drop(body[0], self.name)
 
 
@@ -306,7 +378,7 @@ class LinePattern:
     def apply(self, page: Page) -> None:
         for i in page.body():
             line = page.lines[i]
-            if len(_words(line)) <= self.max_words and any(p.search(line) for p in self.patterns):
+            if any(p.search(line) for p in self.patterns) and len(_words(line)) <= self.max_words:
                 page.drop(i, self.name)
 
 
@@ -353,7 +425,7 @@ class RepeatedLine:
         if len(key.split()) < 3 and key_before != key:
             return  # too short to tell an echo from chance
         page.drop(i, self.name)
-        if _ends_sentence(line) or not page.lines[j]:
+        if _ends_sentence(line) or not page.lines[j] or len(key.split()) < CAPTION_MIN_WORDS:
             return
         if key_before == key:
             page.drop(j, self.caption_rule)
@@ -390,6 +462,58 @@ class TruncatedSentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Aggregate:
+    name: str = "duplicate_text"
+    reason: str = (
+        "a long line made of text that shorter lines already hold (a metadata copy of the "
+        "whole article, a summary box) says it all twice"
+    )
+
+    def apply(self, page: Page) -> None:
+        body = page.body()
+        shingles = {i: _shingles(page.lines[i]) for i in body}
+        shortest: dict[tuple[str, ...], int] = {}  # shingle -> length of the shortest line with it
+        for i in body:
+            for shingle in shingles[i]:
+                shortest[shingle] = min(
+                    shortest.get(shingle, len(page.lines[i])), len(page.lines[i])
+                )
+        for i in body:
+            mine = shingles[i]
+            if len(mine) < AGGREGATE_MIN_SHINGLES:
+                continue
+            repeated = sum(shortest[s] < len(page.lines[i]) for s in mine)
+            if repeated >= AGGREGATE_SHARE * len(mine):
+                page.drop(i, self.name)
+
+
+def _shingles(line: str) -> set[tuple[str, ...]]:
+    words = [w.casefold() for w in _words(line)]
+    return {tuple(words[k : k + 4]) for k in range(len(words) - 3)}
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    name: str = "teaser"
+    reason: str = "a line cut off with an ellipsis ('...improved Alexa suppor...') is a preview"
+
+    def apply(self, page: Page) -> None:
+        words = Counter(w.casefold() for text in page.lines for w in _words(text))
+        for i in page.body():
+            line = page.lines[i]
+            ellipsis = ELLIPSIS_END.search(line)
+            if not ellipsis or not _words(line):
+                continue
+            last = _words(line)[-1].casefold()
+            # cut after a word no sentence ends on, or mid-word: glued to a fragment that is
+            # nowhere else in the text ("suppor..."), where a writer's pause has a space or a
+            # whole word before it
+            glued = not ellipsis.group(1)
+            if last in FUNCTION_WORDS or (glued and words[last] <= 1):
+                page.drop(i, self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class CommonLine:
     name: str = "common_line"
     reason: str = "a line found in many documents of the corpus is site furniture, not news"
@@ -402,6 +526,41 @@ class CommonLine:
                 page.drop(i, self.name)
 
 
+@dataclass(frozen=True, slots=True)
+class CommentThread:
+    name: str = "comments"
+    reason: str = "readers' comments under the article are not the article"
+
+    def apply(self, page: Page) -> None:
+        body = page.body()
+        markers = [i for i in body if _is_comment_marker(page.lines[i])]
+        if len(markers) < COMMENT_MIN_MARKERS:
+            return
+        # The thread follows the article: its first byline comes after some prose; bylines
+        # above any prose are a "recent comments" box, and only they go.
+        prose = next((i for i in body if _is_prose(page.lines[i])), None)
+        after = [i for i in markers if prose is not None and i > prose]
+        start = _thread_header(page, after[0]) if len(after) >= COMMENT_MIN_MARKERS else None
+        for i in body:
+            if i in markers or (start is not None and i >= start):
+                page.drop(i, self.name)
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= LENGTH_LOW and _ends_sentence(line)
+
+
+def _is_comment_marker(line: str) -> bool:
+    return len(_words(line)) <= COMMENT_MAX_WORDS and bool(COMMENT_MARKER.match(line))
+
+
+def _thread_header(page: Page, first: int) -> int:
+    """The comment thread's header ("34 responses to ...") just above its first byline."""
+    before = [i for i in range(first) if page.source[i]][-COMMENT_LOOKBACK:]
+    headers = [i for i in before if COMMENT_HEADER.match(page.source[i])]
+    return headers[0] if headers else first
+
+
 # --- block rules ----------------------------------------------------------------------------
 
 
@@ -411,19 +570,29 @@ def _stop_density(text: str) -> float:
 
 
 def _classify(line: str, english: bool) -> str:
-    """jusText's context-free class of one line: good, neargood, short or bad."""
+    """jusText's context-free class of one line (good, neargood, short or bad), where ending
+    with a full stop also counts: prose is made of sentences, menus and teasers are not."""
     if "©" in line:
         return "bad"
+    sentence = _ends_sentence(line)
     if len(line) < LENGTH_LOW:
-        return "short"
-    if not english:  # no stop-word list: sentences are what prose has and menus lack
-        if not _ends_sentence(line):
-            return "bad"
-        return "good" if len(line) > LENGTH_HIGH else "neargood"
-    density = _stop_density(line)
+        # Without links to count (jusText's link density), a short line with neither a stop
+        # word nor a full stop is taken for a label: a menu item, a name, a date.
+        if not sentence:
+            return "short" if _stop_density(line) > 0 else "bad"
+        # A short sentence is prose as long as one neighbour is ("... ,” he said.").
+        return "neargood" if _stop_density(line) > 0 or not english else "short"
+    density = _stop_density(line) if english else STOPWORDS_HIGH * sentence
     if density >= STOPWORDS_HIGH:
-        return "good" if len(line) > LENGTH_HIGH else "neargood"
-    return "neargood" if density >= STOPWORDS_LOW else "bad"
+        return "good" if len(line) > LENGTH_HIGH or sentence else "neargood"
+    # A sentence full of names ("X dismissed Y's offer as 'manipulation'.") is still prose.
+    return "neargood" if density >= STOPWORDS_LOW or sentence else "bad"
+
+
+def _is_label(line: str) -> bool:
+    """A menu item, a name, a date: up to LABEL_MAX_WORDS words, no stop word, no full stop."""
+    words = _words(line)
+    return len(words) <= LABEL_MAX_WORDS and not _ends_sentence(line) and not _stop_density(line)
 
 
 def _neighbour(classes: list[str], i: int, step: int, skip: frozenset[str]) -> str:
@@ -444,14 +613,14 @@ def _smooth(classes: list[str]) -> list[str]:
     for i, cls in enumerate(classes):
         if cls != "short":
             continue
-        around = {_neighbour(classes, i, -1, both), _neighbour(classes, i, 1, both)}
-        if around == {"good"}:
-            out[i] = "good"
-        elif around == {"bad"}:
-            out[i] = "bad"
-        else:  # between good and bad: good only if a neargood line is on the bad side
-            near = {_neighbour(classes, i, -1, short), _neighbour(classes, i, 1, short)}
-            out[i] = "good" if "neargood" in near else "bad"
+        before, after = _neighbour(classes, i, -1, both), _neighbour(classes, i, 1, both)
+        if before == after:
+            out[i] = before
+            continue
+        # between good and bad: good only if a neargood line stands on the bad side
+        near_before = before == "bad" and _neighbour(classes, i, -1, short) == "neargood"
+        near_after = after == "bad" and _neighbour(classes, i, 1, short) == "neargood"
+        out[i] = "good" if near_before or near_after else "bad"
     for i, cls in enumerate(classes):
         if cls == "neargood":
             around = {_neighbour(out, i, -1, both), _neighbour(out, i, 1, both)}
@@ -470,7 +639,13 @@ class ContentClass:
     def apply(self, page: Page) -> None:
         body = page.body()
         english = _stop_density(" ".join(page.lines[i] for i in body)) >= ENGLISH_MIN_DENSITY
-        classes = _smooth([_classify(page.lines[i], english) for i in body])
+        if sum(_is_label(line) for line in page.source if line) < PAGE_DUMP_MIN_LABELS:
+            return  # an article's text, not a page's dump: nothing for block rules to do
+        classes = [_classify(page.lines[i], english) for i in body]
+        if "good" not in classes:  # a short article: its best lines are its body
+            classes = ["good" if c == "neargood" else c for c in classes]
+        classes = _smooth(classes)
+
         for i, cls in zip(body, classes, strict=True):
             page.classes[i] = cls
             if cls == "bad":
@@ -481,36 +656,79 @@ class ContentClass:
 class MainRegion:
     name: str = "outside_body"
     reason: str = (
-        "an article is one contiguous run of prose; good-looking lines away from the main run "
-        "are teasers, comments and footers"
+        "an article is one contiguous run of prose under its headline; good-looking lines away "
+        "from that run are teasers, comments and footers"
     )
 
     def apply(self, page: Page) -> None:
         if not page.classes:
             return
-        start, end = _best_run(page)
+        weights = _weights(page)
+        start, end = _anchored_run(page, weights) or _best_run(weights)
         for i in page.body():
             if not start <= i <= end:
                 page.drop(i, self.name)
 
 
-def _best_run(page: Page) -> tuple[int, int]:
-    """The run of lines with the most good minus bad characters (Kadane's maximum subarray)."""
+def _weights(page: Page) -> dict[int, float]:
+    """Good lines weigh their characters; bad ones, and lines earlier rules dropped, the
+    negative of theirs plus BAD_LINE_COST. Lines without words weigh nothing; the body never
+    runs across a comment form or thread (BARRIER_RULES)."""
+    barriers = {r.line_no for r in page.removed if r.rule in BARRIER_RULES}
+    weights = {}
+    for i, line in enumerate(page.source):
+        if i in barriers:
+            weights[i] = -math.inf
+        elif line and i not in page.no_text:
+            good = page.classes.get(i) == "good"
+            weights[i] = len(line) if good else -BAD_WEIGHT * len(line) - BAD_LINE_COST
+    return weights
+
+
+def _best_run(weights: dict[int, float]) -> tuple[int, int]:
+    """The run of lines with the greatest weight (Kadane's maximum subarray)."""
     best, best_run = 0.0, (0, -1)
     total, start = 0.0, 0
-    for i in sorted(page.classes):
-        weight = len(page.source[i]) * (1 if page.classes[i] == "good" else -BAD_WEIGHT)
+    for i in sorted(weights):
         if total <= 0:
             total, start = 0.0, i
-        total += weight
+        total += weights[i]
         if total > best:
             best, best_run = total, (start, i)
     return best_run
 
 
+def _anchored_run(page: Page, weights: dict[int, float]) -> tuple[int, int] | None:
+    """The heaviest run that starts at a repeat of the title (the article's own headline), if
+    it holds at least ANCHOR_MIN_GOOD good characters."""
+    headlines = _headline_keys(page.title)
+    anchors = [
+        i for i in sorted(weights) if i > page.title_line and line_key(page.source[i]) in headlines
+    ]
+    best, best_run = 0.0, None
+    for anchor in anchors:
+        total = good = 0.0
+        for i in sorted(w for w in weights if w > anchor):
+            total += weights[i]
+            good += max(weights[i], 0.0)
+            if total > best and good >= ANCHOR_MIN_GOOD:
+                best, best_run = total, (anchor, i)
+    return best_run
+
+
+def _headline_keys(title: str | None) -> frozenset[str]:
+    """The keys a repeat of the title may have: whole, or any part of "Headline | Site" long
+    enough to be a headline."""
+    if not title:
+        return frozenset()
+    parts = {line_key(part) for part in TITLE_PARTS.split(title)} | {line_key(title)}
+    return frozenset(p for p in parts if len(p.split()) >= ANCHOR_MIN_WORDS)
+
+
 # --- the rules, in order --------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
+    NoWords(),
     DateMarker(),
     Title(),
     SourceUrl(),
@@ -525,6 +743,7 @@ RULES: tuple[Rule, ...] = (
     LinePattern("share", "social share and follow buttons are not prose", (SHARE,), 12),
     LinePattern("newsletter", "sign-up calls to action are not prose", (NEWSLETTER,), 20),
     LinePattern("cookie_notice", "consent banners are not prose", (COOKIE_NOTICE,), 120),
+    LinePattern("copyright", "a copyright notice is the page's footer", (COPYRIGHT,)),
     LinePattern(
         "photo_caption",
         "captions and picture credits describe an image, not the story",
@@ -534,6 +753,9 @@ RULES: tuple[Rule, ...] = (
     CaptionVerb(),
     CommonLine(),
     RepeatedLine(),
+    CommentThread(),
+    Aggregate(),
+    Excerpt(),
     ContentClass(),
     MainRegion(),
     TruncatedSentence(),

@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--workers", type=int, default=2, help="processes for the pooled runs")
     bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
     bench.set_defaults(handler=commands.bench)
+
+    evaluate = sub.add_parser("eval-cleaning", help="score cleaning against ground truth")
+    default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
+    evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")
+    evaluate.set_defaults(handler=commands.eval_cleaning)
     return parser
 
 

@@ -216,3 +216,13 @@ def bench(args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     return 0
+
+
+def eval_cleaning(args: argparse.Namespace) -> int:
+    from pipeline.evaluation import run_eval  # only the evaluation needs trafilatura's scorer
+
+    if not (args.dataset / "ground-truth.json").is_file():
+        print(f"corpus eval-cleaning: skipped, no dataset at {args.dataset} (give --dataset DIR)")
+        return 0
+    run_eval(args.dataset.resolve(), out=sys.stdout)
+    return 0
