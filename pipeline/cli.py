@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline import commands
+from pipeline import commands, explore_cli
 from pipeline.settings import PROJECT_DIR, SHARED_DIR, from_environment
 
 
@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
     evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")
     evaluate.set_defaults(handler=commands.eval_cleaning)
+
+    explore_cli.add_commands(sub)
     return parser
 
 

@@ -11,6 +11,7 @@ forward slashes), so a file's rows can be replaced or deleted in every table at 
   `tok_idx` and `head_idx` count tokens from the start of the document; `start_char`/`end_char`
   are offsets into `documents.text`.
 - `batches`: one row per committed batch, so a batch delivered twice is committed once.
+- `derived_state`: what each derived step was last computed from.
 """
 
 import pyarrow as pa
@@ -107,6 +108,16 @@ BATCHES = pa.schema(
     ]
 )
 
+# One row per derived step (aggregates, text reuse): the state of `files` it was computed from,
+# so a run in which no file changed skips recomputing it.
+DERIVED_STATE = pa.schema(
+    [
+        ("name", pa.string()),
+        ("fingerprint", pa.string()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
 # Per-document tables, in the order a batch writes them; `files` is written last.
 DOCUMENT_TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
@@ -120,6 +131,7 @@ BASE_TABLES: dict[str, pa.Schema] = {
     **DOCUMENT_TABLES,
     "files": FILES,
     "batches": BATCHES,
+    "derived_state": DERIVED_STATE,
 }
 
 # Derived tables written by the reuse step (see pipeline/reuse.py): pairs of documents that

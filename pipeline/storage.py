@@ -249,6 +249,26 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def fingerprint(con: duckdb.DuckDBPyConnection, code_version: str) -> str:
+    """What derived tables depend on: every file's content and code version, and their own."""
+    row = con.execute(
+        "SELECT md5(coalesce(string_agg(doc_id || ':' || content_sha256 || ':' || code_version, "
+        "'|' ORDER BY doc_id), '')) FROM files"
+    ).fetchone()
+    return f"{row[0]}:{code_version}"
+
+
+def is_up_to_date(con: duckdb.DuckDBPyConnection, name: str, stamp: str) -> bool:
+    row = con.execute("SELECT fingerprint FROM derived_state WHERE name = ?", [name]).fetchone()
+    return row is not None and row[0] == stamp
+
+
+def record_state(con: duckdb.DuckDBPyConnection, name: str, stamp: str) -> None:
+    """Remember what `name` was computed from; call inside the transaction that wrote it."""
+    con.execute("DELETE FROM derived_state WHERE name = ?", [name])
+    con.execute("INSERT INTO derived_state VALUES (?, ?, ?)", [name, stamp, _now()])
+
+
 def aggregate_files() -> list[Path]:
     """The aggregate tables: one SELECT per file in sql/aggregates/, the table named after it."""
     files = sorted(AGGREGATES_DIR.glob("*.sql"))
@@ -258,8 +278,11 @@ def aggregate_files() -> list[Path]:
     return files
 
 
-def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Recompute every aggregate table from the per-document tables, in one transaction."""
+def refresh_aggregates(
+    con: duckdb.DuckDBPyConnection, *, state: tuple[str, str] | None = None
+) -> dict[str, int]:
+    """Recompute every aggregate table from the per-document tables, in one transaction
+    (recording `state`, a (name, fingerprint) pair, in the same transaction)."""
     counts: dict[str, int] = {}
     con.execute("BEGIN")
     try:
@@ -267,6 +290,8 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             query = path.read_text().strip().rstrip(";")
             con.execute(f"CREATE OR REPLACE TABLE {path.stem} AS {query}")
             counts[path.stem] = con.execute(f"SELECT count(*) FROM {path.stem}").fetchone()[0]
+        if state is not None:
+            record_state(con, *state)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -274,7 +299,12 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
-def replace_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
+def replace_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[str, pa.Table],
+    *,
+    state: tuple[str, str] | None = None,
+) -> None:
     """Replace derived tables whole (e.g. text reuse), together in one transaction."""
     for name in tables:
         if not IDENTIFIER.match(name):
@@ -285,6 +315,8 @@ def replace_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table
             con.register("replacement", table)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM replacement")
             con.unregister("replacement")
+        if state is not None:
+            record_state(con, *state)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

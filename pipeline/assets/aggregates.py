@@ -1,4 +1,5 @@
 import hashlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -6,7 +7,13 @@ import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.resources import LakeResource
-from pipeline.storage import aggregate_files, maintain, refresh_aggregates
+from pipeline.storage import (
+    aggregate_files,
+    fingerprint,
+    is_up_to_date,
+    maintain,
+    refresh_aggregates,
+)
 
 
 class AggregatesConfig(dg.Config):
@@ -34,6 +41,9 @@ AGGREGATE_SPECS = [
 ]
 
 
+SQL_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in aggregate_files())).hexdigest()[:10]
+
+
 @dg.multi_asset(specs=AGGREGATE_SPECS)
 def aggregates(
     context: dg.AssetExecutionContext, config: AggregatesConfig, lake: LakeResource
@@ -41,9 +51,17 @@ def aggregates(
     """Recompute every aggregate table by SQL over the per-document tables, in one transaction,
     so adding one file costs one file of NLP plus this cheap pass."""
     with lake.writer() as con:
-        counts = refresh_aggregates(con)
-        if config.maintain:
-            files = maintain(con)
-            context.log.info(f"maintenance: {files}")
-    for table, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows})
+        stamp = fingerprint(con, SQL_VERSION)
+        fresh = not is_up_to_date(con, "aggregates", stamp)
+        clock = time.perf_counter()
+        counts = refresh_aggregates(con, state=("aggregates", stamp)) if fresh else {}
+        seconds = round(time.perf_counter() - clock, 3)
+        maintenance = maintain(con) if config.maintain else {}
+        if not fresh:
+            context.log.info("no file changed since the last pass: aggregates are up to date")
+    for spec in AGGREGATE_SPECS:
+        table = spec.key.to_user_string()
+        meta = {"recomputed": fresh, "seconds": seconds, **maintenance}
+        if table in counts:
+            meta["dagster/row_count"] = counts[table]
+        yield dg.MaterializeResult(asset_key=table, metadata=meta)

@@ -11,7 +11,14 @@ from pipeline.resources import LakeResource
 from pipeline.storage import connect
 
 # The tables the report reads: the per-document tables (through their assets) and the aggregates.
-REPORT_DEPS = ["documents", "annotations", "entity_counts", "entity_timeline", "boilerplate_rules"]
+REPORT_DEPS = [
+    "documents",
+    "annotations",
+    "entity_counts",
+    "entity_timeline",
+    "boilerplate_rules",
+    "text_reuse",
+]
 
 
 @dg.asset(

@@ -6,10 +6,11 @@ import dagster as dg
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.resources import LakeResource
 from pipeline.reuse import find_reuse
-from pipeline.storage import SQL_DIR, replace_tables
+from pipeline.storage import SQL_DIR, fingerprint, is_up_to_date, replace_tables
 from pipeline.versions import source_hash
 
 REUSE_SQL = SQL_DIR / "reuse"
+REUSE_VERSION = source_hash(("reuse.py",))
 SPECS = [
     dg.AssetSpec(
         "text_reuse",
@@ -17,7 +18,7 @@ SPECS = [
         description="A row is a pair of documents (doc_a < doc_b) that share text: `kind` is "
         "exact, near_duplicate or rewrite, with a similarity and the share of each document's "
         "sentences that have a counterpart in the other.",
-        code_version=source_hash(("reuse.py",)),
+        code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
         group_name="reuse",
     ),
@@ -26,7 +27,7 @@ SPECS = [
         deps=["text_reuse"],
         description="A row is an aligned sentence pair (doc_a, sent_a) ~ (doc_b, sent_b) of a "
         "reported pair, with its similarity score.",
-        code_version=source_hash(("reuse.py",)),
+        code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
         group_name="reuse",
     ),
@@ -39,17 +40,30 @@ def text_reuse(lake: LakeResource) -> Iterator[dg.MaterializeResult]:
     alignment) over the whole corpus, and replace both tables in one transaction."""
     clock = time.perf_counter()
     with lake.writer() as con:
-        documents = con.sql((REUSE_SQL / "documents.sql").read_text()).pl()
-        tokens = con.sql((REUSE_SQL / "tokens.sql").read_text()).pl()
-        pairs, sentences = find_reuse(documents, tokens)
-        replace_tables(con, {"text_reuse": pairs, "reused_sentences": sentences})
+        stamp = fingerprint(con, REUSE_VERSION)
+        if is_up_to_date(con, "text_reuse", stamp):
+            pairs = con.execute("SELECT * FROM text_reuse").fetch_arrow_table()
+            sentences = con.execute("SELECT count(*) FROM reused_sentences").fetchone()[0]
+            recomputed = False
+        else:
+            documents = con.sql((REUSE_SQL / "documents.sql").read_text()).pl()
+            tokens = con.sql((REUSE_SQL / "tokens.sql").read_text()).pl()
+            pairs, aligned = find_reuse(documents, tokens)
+            tables = {"text_reuse": pairs, "reused_sentences": aligned}
+            replace_tables(con, tables, state=("text_reuse", stamp))
+            sentences, recomputed = aligned.num_rows, True
     kinds = pairs.group_by("kind").aggregate([("kind", "count")]).to_pylist()
     by_kind = {row["kind"]: row["kind_count"] for row in kinds}
     seconds = round(time.perf_counter() - clock, 3)
     yield dg.MaterializeResult(
         asset_key="text_reuse",
-        metadata={"dagster/row_count": pairs.num_rows, "seconds": seconds, **by_kind},
+        metadata={
+            "dagster/row_count": pairs.num_rows,
+            "seconds": seconds,
+            "recomputed": recomputed,
+            **by_kind,
+        },
     )
     yield dg.MaterializeResult(
-        asset_key="reused_sentences", metadata={"dagster/row_count": sentences.num_rows}
+        asset_key="reused_sentences", metadata={"dagster/row_count": sentences}
     )

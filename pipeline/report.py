@@ -1,0 +1,418 @@
+"""The corpus report: one static HTML file that works offline.
+
+Corpus size and languages, documents per day, top entities, the timelines of the top five
+entities, removed lines per cleaning rule, and text-reuse pairs where a `text_reuse` table exists.
+Charts are drawn by matplotlib (Agg canvas, saved as SVG) and inlined into the page: no scripts,
+no stylesheets or images from elsewhere. Pure: reads a DuckDB connection, returns strings; no
+Dagster here.
+"""
+
+import html
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from pipeline.storage import SQL_DIR
+
+REPORT_SQL = SQL_DIR / "report"
+REPORT_FILE = "report.html"
+REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "boilerplate_rules")
+TOP_ENTITIES = 15
+TIMELINE_ENTITIES = 5
+REUSE_PAIRS = 20
+COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd")
+SVG_START = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+
+
+class ReportError(ValueError):
+    """The lake cannot be reported on yet; the message is meant for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSize:
+    documents: int
+    ok: int
+    rejected: int
+    sentences: int
+    words: int
+    entities: int
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCount:
+    language: str
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    date_is_first_seen: bool
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    norm: str
+    label: str
+    documents: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    norm: str
+    label: str
+    day: date
+    date_is_first_seen: bool
+    mentions: int
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    rule: str
+    lines: int
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReusePair:
+    doc_a: str
+    doc_b: str
+    kind: str
+    similarity: float
+    share_a: float
+    share_b: float
+    n_aligned: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything the report shows, read from the lake in one go."""
+
+    size: CorpusSize
+    languages: tuple[LanguageCount, ...]
+    per_day: tuple[DayCount, ...]
+    entities: tuple[EntityCount, ...]
+    timelines: tuple[TimelinePoint, ...]
+    rules: tuple[RuleCount, ...]
+    reuse: tuple[ReusePair, ...] | None  # None: no text_reuse table
+    generated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The page, and a short Markdown summary of it (for the Dagster UI)."""
+
+    html: str
+    markdown: str
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[tuple]:
+    return con.execute((REPORT_SQL / f"{name}.sql").read_text(), params or None).fetchall()
+
+
+def read_data(con: duckdb.DuckDBPyConnection, *, now: datetime | None = None) -> ReportData:
+    """Read every section's rows; ReportError if the lake lacks a table the report needs."""
+    tables = {row[0] for row in _rows(con, "tables")}
+    missing = [t for t in REQUIRED_TABLES if t not in tables]
+    if missing:
+        raise ReportError(f"the lake has no {', '.join(missing)} table yet: run `corpus run` first")
+    entities = tuple(EntityCount(*r) for r in _rows(con, "top_entities", limit=TOP_ENTITIES))
+    top = entities[:TIMELINE_ENTITIES]
+    norms, labels = [e.norm for e in top], [e.label for e in top]
+    timelines = _rows(con, "entity_timelines", norms=norms, labels=labels) if top else []
+    reuse = None
+    if "text_reuse" in tables:
+        reuse = tuple(ReusePair(*r) for r in _rows(con, "reuse_pairs", limit=REUSE_PAIRS))
+    return ReportData(
+        size=CorpusSize(*_rows(con, "corpus_size")[0]),
+        languages=tuple(LanguageCount(*r) for r in _rows(con, "languages")),
+        per_day=tuple(DayCount(*r) for r in _rows(con, "documents_per_day")),
+        entities=entities,
+        timelines=tuple(TimelinePoint(*r) for r in timelines),
+        rules=tuple(RuleCount(*r) for r in _rows(con, "removed_by_rule")),
+        reuse=reuse,
+        generated_at=now or datetime.now(UTC),
+    )
+
+
+def build_report(con: duckdb.DuckDBPyConnection, *, now: datetime | None = None) -> Report:
+    data = read_data(con, now=now)
+    return Report(html=render_html(data), markdown=render_markdown(data))
+
+
+def write_html(path: Path, page: str) -> None:
+    """Write the page atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+def _figure(height: float = 3.2) -> Figure:
+    figure = Figure(figsize=(8, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def svg(figure: Figure, name: str) -> str:
+    """The figure as an inline <svg> element: no XML prolog, no metadata, ids unique by `name`."""
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+        figure.savefig(buffer, format="svg")
+    text = SVG_START.sub("", buffer.getvalue(), count=1)
+    return SVG_METADATA.sub("", text, count=1).strip()
+
+
+def per_day_chart(days: Sequence[DayCount]) -> str:
+    figure = _figure()
+    ax = figure.add_subplot()
+    for first_seen, color, label in (
+        (False, COLORS[0], "published"),
+        (True, COLORS[1], "undated: day first seen"),
+    ):
+        points = [d for d in days if d.date_is_first_seen == first_seen]
+        if points:
+            x, y = [d.day for d in points], [d.documents for d in points]
+            ax.vlines(x, 0, y, colors=color, linewidth=2)
+            ax.plot(x, y, "o", color=color, label=label)
+    ax.set_ylabel("documents")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", frameon=False)
+    figure.autofmt_xdate()
+    return svg(figure, "documents-per-day")
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[int], xlabel: str, name: str) -> str:
+    figure = _figure(height=max(1.6, 0.3 * len(labels) + 0.8))
+    ax = figure.add_subplot()
+    positions = range(len(labels))
+    ax.barh(positions, values, color=COLORS[0])
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return svg(figure, name)
+
+
+def daily(points: Sequence[TimelinePoint], first: date, last: date) -> list[int]:
+    """Mentions on each day from `first` to `last`, zero where there are none."""
+    counts = [0] * ((last - first).days + 1)
+    for point in points:
+        counts[(point.day - first).days] += point.mentions
+    return counts
+
+
+def timeline_chart(points: Sequence[TimelinePoint], entities: Sequence[EntityCount]) -> str:
+    """Mentions per day of each entity, zero-filled; hollow markers on first-seen days."""
+    figure = _figure(height=3.6)
+    ax = figure.add_subplot()
+    first = min((p.day for p in points), default=date.today())
+    last = max((p.day for p in points), default=first)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    for color, entity in zip(COLORS, entities, strict=False):
+        mine = [p for p in points if (p.norm, p.label) == (entity.norm, entity.label)]
+        counts = daily(mine, first, last)
+        ax.plot(
+            days, counts, "-", color=color, linewidth=1.2, label=f"{entity.norm} ({entity.label})"
+        )
+        undated = {p.day for p in mine if p.date_is_first_seen}
+        for hollow, face in ((False, color), (True, "white")):
+            marked = sorted({p.day for p in mine if (p.day in undated) == hollow})
+            y = [counts[(d - first).days] for d in marked]
+            ax.scatter(marked, y, color=color, facecolors=face, zorder=3)
+    ax.set_ylabel("mentions per day")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    figure.autofmt_xdate()
+    return svg(figure, "entity-timelines")
+
+
+# --- the page --------------------------------------------------------------------------------
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 62rem; padding: 0 1rem;
+       color: #222; }
+h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 0.6rem 0; }
+th, td { padding: 0.2rem 0.7rem; border-bottom: 1px solid #eee; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+figure.chart { margin: 0.8rem 0; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+.note { color: #666; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    def cell(tag: str, value: object) -> str:
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        text = f"{value:,}" if isinstance(value, int) and numeric else _e(value)
+        text = f"{value:.3f}" if isinstance(value, float) else text
+        return f"<{tag}{' class=n' if numeric else ''}>{text}</{tag}>"
+
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(cell("td", v) for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _chart(name: str, caption: str, svg_text: str) -> str:
+    return (
+        f'<figure class="chart" id="chart-{_e(name)}">{svg_text}'
+        f"<figcaption class=note>{_e(caption)}</figcaption></figure>"
+    )
+
+
+def _note(text: str) -> str:
+    return f"<p class=note>{_e(text)}</p>"
+
+
+def _size_section(data: ReportData) -> str:
+    s = data.size
+    rows = [
+        ("documents", s.documents),
+        ("ok", s.ok),
+        ("rejected", s.rejected),
+        ("sentences", s.sentences),
+        ("words", s.words),
+        ("entity mentions", s.entities),
+    ]
+    languages = [(lang.language, lang.documents) for lang in data.languages]
+    return (
+        "<h2>Corpus</h2>"
+        + _table(("", "count"), rows)
+        + "<h3>Languages</h3>"
+        + _table(("language", "documents"), languages)
+    )
+
+
+def _per_day_section(data: ReportData) -> str:
+    if not data.per_day:
+        return "<h2>Documents per day</h2>" + _note("No dated document yet.")
+    undated = sum(d.documents for d in data.per_day if d.date_is_first_seen)
+    caption = (
+        f"Documents by published date; {undated} undated document(s) shown on the day "
+        "their file was first seen."
+    )
+    return "<h2>Documents per day</h2>" + _chart(
+        "documents-per-day", caption, per_day_chart(data.per_day)
+    )
+
+
+def _entities_section(data: ReportData) -> str:
+    if not data.entities:
+        return "<h2>Top entities</h2>" + _note("No named entity yet.")
+    labels = [f"{e.norm} ({e.label})" for e in data.entities]
+    chart = bar_chart(labels, [e.documents for e in data.entities], "documents", "top-entities")
+    rows = [(e.norm, e.label, e.documents, e.mentions) for e in data.entities]
+    return (
+        "<h2>Top entities</h2>"
+        + _chart(
+            "top-entities", "Named entities in the most documents (no dates or numbers).", chart
+        )
+        + _table(("entity", "label", "documents", "mentions"), rows)
+    )
+
+
+def _timeline_section(data: ReportData) -> str:
+    top = data.entities[:TIMELINE_ENTITIES]
+    if not top:
+        return "<h2>Timelines of the top entities</h2>" + _note("No named entity yet.")
+    caption = "Mentions per day; hollow markers: undated documents, on the day first seen."
+    chart = timeline_chart(data.timelines, top)
+    return "<h2>Timelines of the top entities</h2>" + _chart("entity-timelines", caption, chart)
+
+
+def _rules_section(data: ReportData) -> str:
+    if not data.rules:
+        return "<h2>Removed lines per cleaning rule</h2>" + _note("Cleaning removed nothing.")
+    chart = bar_chart([r.rule for r in data.rules], [r.lines for r in data.rules], "lines", "rules")
+    rows = [(r.rule, r.lines, r.documents) for r in data.rules]
+    return (
+        "<h2>Removed lines per cleaning rule</h2>"
+        + _chart("removed-lines", "Lines removed by each cleaning rule.", chart)
+        + _table(("rule", "lines", "documents"), rows)
+    )
+
+
+def _reuse_section(data: ReportData) -> str:
+    title = "<h2>Text reuse</h2>"
+    if data.reuse is None:
+        return title + _note("No text_reuse table in the lake.")
+    if not data.reuse:
+        return title + _note("No pair of documents shares text.")
+    rows = [(p.doc_a, p.doc_b, p.kind, p.similarity, p.share_a, p.share_b, p.n_aligned)
+            for p in data.reuse]  # fmt: skip
+    headers = ("document a", "document b", "kind", "similarity", "share a", "share b", "aligned")
+    return title + _table(headers, rows)
+
+
+def render_html(data: ReportData) -> str:
+    sections = (
+        _size_section,
+        _per_day_section,
+        _entities_section,
+        _timeline_section,
+        _rules_section,
+        _reuse_section,
+    )
+    stamp = data.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = "".join(section(data) for section in sections)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Corpus report</title><style>{STYLE}</style></head><body>"
+        f"<h1>Corpus report</h1><p class=note>Generated {_e(stamp)}.</p>{body}</body></html>\n"
+    )
+
+
+def render_markdown(data: ReportData) -> str:
+    """A few lines for the Dagster UI: the size, the languages and the top five entities."""
+    s = data.size
+    languages = ", ".join(f"{lang.language} {lang.documents}" for lang in data.languages)
+    lines = [
+        f"**{s.documents:,} documents** ({s.ok:,} ok, {s.rejected:,} rejected), "
+        f"{s.sentences:,} sentences, {s.words:,} words, {s.entities:,} entity mentions.",
+        "",
+        f"Languages: {languages or 'none'}.",
+        "",
+        "| entity | label | documents | mentions |",
+        "|---|---|---:|---:|",
+        *(
+            f"| {_md(e.norm)} | {e.label} | {e.documents} | {e.mentions} |"
+            for e in data.entities[:TIMELINE_ENTITIES]
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,146 @@
+"""`corpus search`, `kwic` and `report`, the collocation and timeline tables, and the report
+asset, over a lake built from seeds/ with the real model."""
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.assets.report import corpus_report
+from pipeline.cli import main
+from pipeline.explore import SEARCH_CACHE, search
+from pipeline.resources import LakeResource
+from pipeline.storage import connect
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The seeds as a lake, built once per module by `corpus run` on a throw-away instance."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        data = tmp_path_factory.mktemp("lake") / "data"
+        assert main(["run", "--seeds", str(SEEDS), "--data", str(data)]) == 0
+        yield data
+    finally:
+        if previous is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = previous
+
+
+def corpus(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_search_ranks_the_brest_article_first(lake: Path, capsys):
+    status, out, _ = corpus(capsys, "search", "oil depot Brest", "--data", str(lake))
+    assert status == 0
+    first = out.splitlines()[0]
+    assert first.startswith(" 1. score ") and first.endswith("000_091a0a5e8adf2034.txt")
+    assert "[Brest]" in out and "[oil]" in out
+    with connect(lake) as con:
+        hits = search(con, "oil depot Brest", cache=lake / SEARCH_CACHE, limit=3)
+    assert hits[0].doc_id == "000_091a0a5e8adf2034.txt"
+    assert (lake / SEARCH_CACHE).is_file()
+
+
+def test_kwic_aligns_belarus_in_every_seed(lake: Path, capsys):
+    status, out, _ = corpus(capsys, "kwic", "Belarus", "--data", str(lake))
+    assert status == 0
+    lines = out.splitlines()[:-1]
+    assert {line.split()[0] for line in lines} == set(SEED_IDS)
+    column = lines[0].index("Belarus", len(SEED_IDS[0]) + 8)
+    assert all(line[column : column + len("Belarus")].lower() == "belarus" for line in lines)
+    assert out.splitlines()[-1] == f"({len(lines)} of {len(lines)} occurrences)"
+
+
+def test_kwic_by_lemma_finds_inflected_forms(lake: Path, capsys):
+    status, out, _ = corpus(capsys, "kwic", "attack", "--lemma", "--data", str(lake))
+    assert status == 0
+    assert " attacks " in out and " attack" in out
+    status, exact, _ = corpus(capsys, "kwic", "attack", "--data", str(lake))
+    assert status == 0 and " attacks " not in exact
+
+
+def test_timeline_holds_the_dated_seed(lake: Path):
+    with connect(lake) as con:
+        rows = con.execute(
+            "SELECT DISTINCT t.day, t.date_is_first_seen FROM entity_timeline t "
+            "JOIN entities e ON e.norm = t.norm AND e.label = t.label "
+            "WHERE e.doc_id = '003_f70de470215bb835.txt'"
+        ).fetchall()
+        undated = con.execute(
+            "SELECT count(*) FROM documents WHERE published_date IS NULL"
+        ).fetchone()[0]
+    assert (date(2022, 2, 27), False) in rows
+    assert undated == 0 or any(first_seen for _, first_seen in rows)
+
+
+def test_collocations_are_content_words(lake: Path):
+    with connect(lake) as con:
+        rows = con.execute("SELECT lemma, collocate, pmi, rank FROM collocations").fetchall()
+        stop_tokens = "SELECT DISTINCT lower(text) FROM tokens WHERE is_stop"
+        stop = {row[0] for row in con.execute(stop_tokens).fetchall()}
+    assert rows
+    lemmas = {r[0].lower() for r in rows} | {r[1].lower() for r in rows}
+    assert not lemmas & (STOP_WORDS | stop)
+    assert all(lemma.isalpha() or "-" in lemma for lemma in lemmas)
+    assert all(pmi > 0 and 1 <= rank <= 10 for _, _, pmi, rank in rows)
+
+
+def test_report_command_writes_an_offline_page(lake: Path, capsys, tmp_path: Path):
+    out_file = tmp_path / "report.html"
+    status, out, _ = corpus(capsys, "report", "--data", str(lake), "--out", str(out_file))
+    assert status == 0 and out.strip() == str(out_file)
+    page = out_file.read_text()
+    assert page.count("<svg") == 4 and "Belarus" in page and "photo_caption" in page
+
+
+def test_report_asset_writes_next_to_the_lake(lake: Path):
+    result = dg.materialize([corpus_report], resources={"lake": LakeResource(data_dir=str(lake))})
+    assert result.success
+    metadata = result.asset_materializations_for_node("corpus_report")[0].metadata
+    assert metadata["path"].value == str(lake / "report.html")
+    assert "| Belarus | GPE | 3 |" in metadata["preview"].value
+    assert (lake / "report.html").read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search", "  "], "the query is empty"),
+        (["search", "the of and"], "only stop words"),
+        (["search", "zeppelinxyz"], "no document matches"),
+        (["search", "oil", "--limit", "0"], "--limit"),
+        (["kwic", "zeppelinxyz"], "no occurrence of 'zeppelinxyz'"),
+        (["kwic", "zeppelinxyz", "--lemma"], "no form of the lemma"),
+        (["kwic", "oil depot"], "one word"),
+        (["kwic", "oil", "--window", "-1"], "--window"),
+        (["report", "--out", "report.txt"], ".html"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_1(lake: Path, capsys, argv: list[str], message: str):
+    status, out, err = corpus(capsys, *argv, "--data", str(lake))
+    assert status == 1 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert err.startswith(f"corpus {argv[0]}: ")
+
+
+@pytest.mark.parametrize("argv", [["search", "oil"], ["kwic", "oil"], ["report"]])
+def test_no_data_yet_is_one_line_and_status_1(tmp_path: Path, capsys, argv: list[str]):
+    status, _, err = corpus(capsys, *argv, "--data", str(tmp_path / "nothing"))
+    assert status == 1 and err.count("\n") == 1 and "no data in" in err

@@ -1,0 +1,282 @@
+"""Search, keyword in context, the collocation and timeline SQL, and the HTML report, over small
+hand-made tables in the lake's schemas (in-memory DuckDB, no model)."""
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from pipeline.explore import ExploreError, format_kwic, kwic, search
+from pipeline.report import ReportError, build_report
+from pipeline.schema import BASE_TABLES, TEXT_REUSE
+from pipeline.storage import AGGREGATES_DIR
+
+FIRST_SEEN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)
+STOP = {"the", "a", "an", "of", "in", "on", "and", "was", "were", "to", "at", "by", "near", "had"}
+# word -> (lemma, POS); anything else is a NOUN with itself as lemma
+WORDS = {
+    "attacked": ("attack", "VERB"),
+    "attacks": ("attack", "NOUN"),
+    "attack": ("attack", "NOUN"),
+    "depots": ("depot", "NOUN"),
+    "burned": ("burn", "VERB"),
+    "said": ("say", "VERB"),
+    "Brest": ("Brest", "PROPN"),
+    "Belarus": ("Belarus", "PROPN"),
+    "Minsk": ("Minsk", "PROPN"),
+    "big": ("big", "ADJ"),
+}
+DOCS = {
+    "a.txt": (
+        "Oil depot fire",
+        date(2022, 2, 27),
+        "Fire at the oil depot near Brest. The depot burned all night. "
+        "Troops attacked the depot in Belarus.",
+    ),
+    "b.txt": (
+        "Oil prices",
+        None,
+        "Oil prices rose in Europe. Traders said oil was dear. The oil market was calm.",
+    ),
+    "c.txt": (
+        "Minsk talks",
+        date(2022, 3, 1),
+        "Talks in Minsk. Belarus hosted the talks. Attacks on depots were said to continue. "
+        "BELARUS denied an attack.",
+    ),
+}
+
+
+def _tokens(doc_id: str, text: str) -> list[dict]:
+    """One token per word or punctuation mark; a sentence ends at each full stop."""
+    rows, sent = [], 0
+    for i, match in enumerate(re.finditer(r"\w+|[^\w\s]", text)):
+        word = match.group()
+        lemma, pos = WORDS.get(word, WORDS.get(word.lower(), (word.lower(), "NOUN")))
+        punct = not word[0].isalnum()
+        pos = "PUNCT" if punct else "DET" if word.lower() in STOP else pos
+        if word.isdigit():
+            pos = "NUM"
+        rows.append(
+            {"doc_id": doc_id, "sent_idx": sent, "tok_idx": i, "text": word, "lemma": lemma,
+             "pos": pos, "tag": "", "dep": "", "head_idx": i, "ent_type": "",
+             "is_stop": word.lower() in STOP, "is_punct": punct, "start_char": match.start()}
+        )  # fmt: skip
+        sent += word == "."
+    return rows
+
+
+def _entities(doc_id: str, text: str) -> list[dict]:
+    return [
+        {"doc_id": doc_id, "sent_idx": 0, "text": m.group(), "label": "GPE",
+         "start_char": m.start(), "end_char": m.end(), "norm": m.group().title()}
+        for m in re.finditer(r"Brest|Belarus|BELARUS|Minsk", text)
+    ]  # fmt: skip
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
+    table = pa.Table.from_pylist(rows, schema=BASE_TABLES[name])
+    con.register("rows", table)
+    con.execute(f"INSERT INTO {name} SELECT * FROM rows")
+    con.unregister("rows")
+
+
+def add_document(con, doc_id: str, title: str, day: date | None, text: str) -> None:
+    document = {
+        "doc_id": doc_id, "path": doc_id, "shard": 0, "content_sha256": str(hash(text)),
+        "n_bytes": len(text), "format": "txt", "encoding": "utf-8", "title": title,
+        "published_date": day, "source_url": None, "language": "en", "n_chars_raw": len(text),
+        "n_chars_clean": len(text), "text": text, "status": "ok", "reject_reason": None,
+    }  # fmt: skip
+    state = {
+        "doc_id": doc_id, "shard": 0, "n_bytes": len(text), "mtime_ns": 0,
+        "content_sha256": str(hash(text)), "status": "ok", "code_version": "test",
+        "first_seen": FIRST_SEEN, "processed_at": FIRST_SEEN,
+    }  # fmt: skip
+    _insert(con, "documents", [document])
+    _insert(con, "files", [state])
+    _insert(con, "tokens", _tokens(doc_id, text))
+    _insert(con, "entities", _entities(doc_id, text))
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for name, schema in BASE_TABLES.items():
+        con.register("empty", schema.empty_table())
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty")
+        con.unregister("empty")
+    for doc_id, (title, day, text) in DOCS.items():
+        add_document(con, doc_id, title, day, text)
+    _insert(con, "removed_lines", [
+        {"doc_id": "a.txt", "line_no": 1, "text": "Read more: x", "rule": "read_more"},
+        {"doc_id": "b.txt", "line_no": 4, "text": "Read more: y", "rule": "read_more"},
+        {"doc_id": "b.txt", "line_no": 9, "text": "Photo: z", "rule": "photo_caption"},
+    ])  # fmt: skip
+    return con
+
+
+def aggregate(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple]:
+    query = (AGGREGATES_DIR / f"{name}.sql").read_text()
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
+    return con.execute(f"SELECT * FROM {name}").fetchall()
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def test_search_ranks_the_document_with_every_term_first(con, tmp_path: Path):
+    hits = search(con, "oil depot Brest", cache=tmp_path / "search.duckdb")
+    assert hits[0].doc_id == "a.txt"
+    assert [h.rank for h in hits] == [1, 2, 3] and hits[0].score > hits[1].score >= hits[2].score
+    assert hits[0].title == "Oil depot fire" and hits[0].published_date == date(2022, 2, 27)
+    assert "[oil] [depot] near [Brest]" in hits[0].snippet
+    assert {h.doc_id for h in hits} == {"a.txt", "b.txt", "c.txt"}  # c.txt: "depots"
+
+
+def test_search_stems_and_marks_inflected_forms(con, tmp_path: Path):
+    hits = search(con, "depot attack", cache=tmp_path / "search.duckdb")
+    by_id = {h.doc_id: h for h in hits}
+    assert set(by_id) == {"a.txt", "c.txt"}
+    assert "[Attacks]" in by_id["c.txt"].snippet and "[depots]" in by_id["c.txt"].snippet
+
+
+def test_search_cache_is_rebuilt_only_when_documents_change(con, tmp_path: Path):
+    cache = tmp_path / "search.duckdb"
+    search(con, "oil", cache=cache)
+    built = cache.stat().st_mtime_ns
+    search(con, "talks", cache=cache)
+    assert cache.stat().st_mtime_ns == built  # same documents: the cache is reused
+    add_document(con, "d.txt", "Grain", None, "Grain exports from Odesa resumed.")
+    assert [h.doc_id for h in search(con, "Odesa grain", cache=cache)] == ["d.txt"]
+    assert cache.stat().st_mtime_ns != built
+
+
+def test_search_refuses_bad_input(con, tmp_path: Path):
+    cache = tmp_path / "search.duckdb"
+    with pytest.raises(ExploreError, match="empty"):
+        search(con, "   ", cache=cache)
+    with pytest.raises(ExploreError, match="stop words"):
+        search(con, "the and of", cache=cache)
+    with pytest.raises(ExploreError, match="limit"):
+        search(con, "oil", cache=cache, limit=0)
+    assert search(con, "zeppelin", cache=cache) == []
+    con.execute("DELETE FROM documents")
+    with pytest.raises(ExploreError, match="no documents"):
+        search(con, "oil", cache=cache)
+
+
+# --- keyword in context ----------------------------------------------------------------------
+
+
+def test_kwic_is_case_insensitive_and_aligned(con):
+    result = kwic(con, "belarus", window=3)
+    assert result.total == 3
+    assert [(x.doc_id, x.keyword) for x in result.lines] == [
+        ("a.txt", "Belarus"), ("c.txt", "Belarus"), ("c.txt", "BELARUS")
+    ]  # fmt: skip
+    first = result.lines[0]
+    assert (first.left, first.right) == ("the depot in ", ".")
+    assert (result.lines[1].left, result.lines[1].right) == ("in Minsk. ", " hosted the talks")
+    lines = format_kwic(result.lines, width=30)
+    column = lines[0].lower().index("belarus")
+    assert all(line[column : column + 7].lower() == "belarus" for line in lines)
+    assert all(line[: line.index(" ")] in {"a.txt", "c.txt"} for line in lines)
+
+
+def test_kwic_window_and_limit(con):
+    result = kwic(con, "depot", window=1, limit=1)
+    assert result.total == 3 and len(result.lines) == 1
+    assert (result.lines[0].left, result.lines[0].right) == ("oil ", " near")
+
+
+def test_kwic_lemma_matches_every_form(con):
+    exact = kwic(con, "attack")
+    assert [x.keyword for x in exact.lines] == ["attack"]
+    forms = kwic(con, "attack", lemma=True)
+    assert sorted(x.keyword for x in forms.lines) == ["Attacks", "attack", "attacked"]
+    # an inflected form finds its lemma's other forms too
+    assert forms.lines == kwic(con, "ATTACKED", lemma=True).lines
+
+
+def test_kwic_refuses_bad_input(con):
+    for word, message in (("", "empty"), ("oil depot", "one word")):
+        with pytest.raises(ExploreError, match=message):
+            kwic(con, word)
+    with pytest.raises(ExploreError, match="window"):
+        kwic(con, "oil", window=-1)
+    assert kwic(con, "zeppelin").total == 0
+
+
+# --- aggregates ------------------------------------------------------------------------------
+
+
+def test_collocations_are_content_words_seen_together(con):
+    # make "oil" and "depot" frequent and inseparable, among stop words and numbers
+    for i in range(6):
+        text = (
+            f"Officials said the oil depot of the 12 cities was near the big oil depot in {i} ways."
+        )
+        add_document(con, f"x{i}.txt", "x", None, text)
+    rows = aggregate(con, "collocations")
+    pairs = {(r[0], r[1]): r for r in rows}
+    assert ("oil", "depot") in pairs and ("depot", "oil") in pairs
+    *_, count, documents, _, _, expected, pmi, log_likelihood, _ = pairs[("oil", "depot")]
+    assert count == 13 and documents == 7 and count > expected and pmi > 0 and log_likelihood > 0
+    lemmas = {r[0] for r in rows} | {r[1] for r in rows}
+    assert not lemmas & (STOP | {"be", "12", ".", "say"})
+    assert all(r[-1] <= 10 for r in rows)
+
+
+def test_entity_timeline_flags_first_seen_days(con):
+    con.execute("SET TimeZone = 'Asia/Tokyo'")  # first_seen is 2024-03-06 there: the day is UTC's
+    rows = aggregate(con, "entity_timeline")
+    by_key = {(r[0], r[2]): r for r in rows}
+    assert by_key[("Brest", date(2022, 2, 27))][3:] == (False, 1, 1)
+    assert by_key[("Belarus", date(2022, 3, 1))][3:] == (False, 2, 1)
+    assert not any(r[0] == "Belarus" and r[2] == date(2024, 3, 5) for r in rows)  # b.txt: none
+    add_document(con, "u.txt", "undated", None, "Minsk again. Minsk.")
+    rows = aggregate(con, "entity_timeline")
+    assert ("Minsk", "GPE", date(2024, 3, 5), True, 2, 1) in rows  # first_seen, as a UTC day
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def _report_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("entity_counts", "entity_timeline", "boilerplate_rules"):
+        aggregate(con, name)
+
+
+def test_report_is_one_offline_page_with_inline_svg(con):
+    _report_tables(con)
+    report = build_report(con, now=datetime(2024, 3, 6, tzinfo=UTC))
+    page = report.html
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 4
+    for chart in ("documents-per-day", "top-entities", "entity-timelines", "removed-lines"):
+        assert f'id="chart-{chart}"' in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.IGNORECASE)
+    assert not re.search(r"<script[^>]+src|<link\b|<img\b|@import", page, re.IGNORECASE)
+    assert not re.search(r"url\(\s*[\"']?\s*(https?:)?//", page, re.IGNORECASE)
+    assert "read_more" in page and "photo_caption" in page
+    assert "No text_reuse table" in page
+    assert "Generated 2024-03-06 00:00 UTC" in page
+    assert "| Belarus | GPE | 2 | 3 |" in report.markdown
+
+
+def test_report_lists_reuse_pairs_when_the_table_exists(con):
+    _report_tables(con)
+    pair = {"doc_a": "a.txt", "doc_b": "c.txt", "kind": "rewrite", "similarity": 0.42,
+            "share_a": 0.5, "share_b": 0.25, "n_aligned": 2}  # fmt: skip
+    con.register("pairs", pa.Table.from_pylist([pair], schema=TEXT_REUSE))
+    con.execute("CREATE TABLE text_reuse AS SELECT * FROM pairs")
+    page = build_report(con).html
+    assert "<td>rewrite</td>" in page and "0.420" in page and "No text_reuse" not in page
+
+
+def test_report_needs_the_aggregates(con):
+    with pytest.raises(ReportError, match="entity_counts"):
+        build_report(con)
