@@ -42,6 +42,7 @@ from pipeline.storage import (
 )
 
 SAMPLE_SECONDS = 0.2
+REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
 TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
 
 
@@ -55,6 +56,7 @@ class RunFigures:
     files_processed: int
     peak_mb: float
     stages: dict[str, float] = field(default_factory=dict)
+    reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
 
     @property
     def words_per_second(self) -> float:
@@ -158,6 +160,7 @@ def corpus_run(
         files_processed=int(meta.get("files_processed", 0)),
         peak_mb=memory.peak_bytes / 2**20,
         stages={k.removeprefix("seconds_"): v for k, v in meta.items() if k.startswith("seconds_")},
+        reuse=_latest_metadata(home, ("text_reuse",)),
     )
 
 
@@ -166,11 +169,13 @@ def _lines(stream: object) -> Iterator[str]:
         yield raw.decode(errors="replace")
 
 
-def _latest_metadata(home: Path) -> dict[str, float]:
+def _latest_metadata(
+    home: Path, keys: tuple[str, ...] = ("documents", "annotations")
+) -> dict[str, float]:
     os.environ["DAGSTER_HOME"] = str(home)
     with dg.DagsterInstance.get() as instance:
         found: dict[str, float] = {}
-        for key in ("documents", "annotations"):
+        for key in keys:
             event = instance.get_latest_materialization_event(dg.AssetKey(key))
             if event is not None:
                 meta = event.asset_materialization.metadata
@@ -317,6 +322,11 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
                  f"({workers} workers each)")  # fmt: skip
     lines.append(f"+1 file on {figures['files'][1]} files: {increment.files_processed} file(s) "
                  f"through NLP, whole command {increment.seconds:.1f} s")  # fmt: skip
+    for run in (single, big):
+        kinds = ", ".join(f"{k} {run.reuse.get(k, 0):.0f}" for k in REUSE_KINDS)
+        lines.append(f"text reuse over {run.label}: {kinds} pairs in "
+                     f"{run.reuse.get('seconds', 0):.1f} s (NLP of that run: "
+                     f"{run.stages.get('nlp', 0):.0f} s)")  # fmt: skip
     lines.append(f"aggregates rebuild: {lake['aggregates_seconds']:.2f} s; "
                  f"top-entities query: {lake['query_seconds']:.3f} s")  # fmt: skip
     lines.append(f"data files: {lake['data_files_before']:.0f} before maintenance, "

@@ -6,6 +6,8 @@ import duckdb
 import pytest
 
 from pipeline.cli import main
+from pipeline.commands import execute
+from pipeline.settings import Settings
 from pipeline.storage import SQL_DIR, connect
 from tests.conftest import SEEDS
 
@@ -97,3 +99,24 @@ def test_sql_command_formats(lake: Path, capsys: pytest.CaptureFixture[str]):
     assert "Belarus" in capsys.readouterr().out
     assert main(["sql", "DROP TABLE tokens", "--data", str(lake)]) == 1
     assert "only queries" in capsys.readouterr().err
+
+
+def test_asset_checks_pass_on_the_seeds(lake: Path):
+    settings = Settings(SEEDS, lake)
+    result = execute(settings)
+    evaluations = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    names = {e.check_name for e in evaluations}
+    assert {"empty_ok_documents", "orphan_entities", "files_documents_disagree"} <= names
+    assert all(e.passed for e in evaluations), [e.check_name for e in evaluations if not e.passed]
+
+
+def test_backfill_reprocesses_only_the_named_file(lake: Path, capsys: pytest.CaptureFixture[str]):
+    name = "003_f70de470215bb835.txt"
+    before = connect(lake).execute("SELECT count(*) FROM tokens").fetchone()
+    assert main(["backfill", name, "--seeds", str(SEEDS), "--data", str(lake)]) == 0
+    assert "3 seen, 1 processed, 2 unchanged" in capsys.readouterr().out
+    assert connect(lake).execute("SELECT count(*) FROM tokens").fetchone() == before
