@@ -27,6 +27,7 @@ from typing import TextIO
 
 import dagster as dg
 import psutil
+from spacy.attrs import IS_PUNCT
 
 from pipeline.ingest import scan
 from pipeline.nlp import load_model
@@ -121,7 +122,7 @@ def bare_spacy(seeds: Path, model: str, say: Callable[[str], None]) -> tuple[flo
     nlp = load_model(model)
     words, clock, last = 0, time.perf_counter(), 0.0
     for i, doc in enumerate(nlp.pipe(texts, batch_size=64), 1):
-        words += sum(not token.is_punct for token in doc)
+        words += len(doc) - int(doc.to_array(IS_PUNCT).sum())  # as the pipeline counts words
         if time.perf_counter() - last > 10:
             last = time.perf_counter()
             say(f"  bare spaCy: {i}/{len(texts)} texts, {words / (last - clock):,.0f} words/s")

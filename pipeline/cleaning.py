@@ -14,14 +14,18 @@ Metadata (the text moves from the body to a field):
 - source_url: a bare URL on the last line is the page's address.
 
 Line patterns (a short line that starts like this is page furniture, not reporting):
-- read_more: "Read more:", "READ ALSO", "Related:", "See also:" link to other articles.
+- read_more: "Read more:", "READ ALSO", "Related:", "See also:", "Previous article ..." link
+  to other articles.
 - comment_form: "Leave a Reply", "Your email address will not be published", "Post Comment".
 - share: "Share this", "Share on Facebook", "Follow us on Twitter" are social buttons.
-- newsletter: "Subscribe to our newsletter", "Sign up for...", "Thanks for signing up!".
+- newsletter: "Subscribe to our newsletter", "Sign up for...", "Thanks for signing up!", and
+  a pitch anywhere in a short line ("... Subscribe to our newsletter.", "You can unsubscribe
+  at any time", "delivered to your inbox").
 - cookie_notice: "We use cookies", "This website uses cookies" are consent banners.
 - copyright: "© 2023 ...", "All rights reserved" are the page's footer.
 - photo_caption: "Photo: ...", "(Getty Images)", "Image caption", a caption ending in a
-  credit, or an unpunctuated "X is seen/pictured ..." line describes a picture, not the story.
+  credit ("Credit... Jane Doe/The Times", "[SpaceX via NASA]"), or an unpunctuated "X is
+  seen/pictured ..." line describes a picture, not the story.
 
 Corpus:
 - common_line: a line whose `line_key` is in `common_lines` (lines found in many documents of
@@ -47,13 +51,28 @@ Blocks (only for page dumps: texts with PAGE_DUMP_MIN_LABELS or more label lines
 items, names and dates a page's plain-text save is full of; an extracted or clean article has
 few, and judging its lists and subheadings out of context would only lose body):
 - low_content: jusText's classification (Pomikálek 2011) by length, English stop-word density
-  and, as link density is unknown in plain text, terminal punctuation, with its context
-  smoothing: short and near-good lines take their neighbours' class. What ends "bad" is a
-  menu, a label or a link list.
+  and, as link density is unknown in plain text, terminal punctuation (a closing emoji, "See
+  you soon 🙂", ends an informal sentence too), with its context smoothing: short and
+  near-good lines take their neighbours' class. What ends "bad" is a menu, a label or a link
+  list. Two kinds of line start near-good whatever their words, so
+  that the article around them decides: items of a list or table (LIST_MIN_ITEMS or more
+  adjacent lines of more than LABEL_MAX_WORDS words with a figure or a field separator: tour
+  dates, a schedule, a player table; a menu's items are shorter, and a list of them amid
+  other menus stays bad), and an embedded post's signature ("— Name (@handle) May 2, 2023").
 - outside_body: the body is one contiguous run: the run of lines with the most good minus bad
   text (bad lines also pay BAD_LINE_COST each, as a menu item is an element of its own),
-  starting at the repeat of the title (the page's h1) when there is one. Good-looking lines
-  outside it are teasers, comments and footers.
+  starting after the repeat of the title (the page's h1, itself the headline, not body) when
+  there is one. Good-looking lines outside it are teasers, comments and footers.
+
+After the blocks (what the block rules left, and every line of a text that is no page dump):
+- related_list: the unpunctuated lines (headlines, dates, ranks; up to RELATED_MAX_ITEMS, up
+  to the first sentence) under a heading that read_more dropped and that stands alone ("Most
+  Read", "More from CNN", "Related coverage from X:") are its links. A "Read more: <headline>"
+  line is a link of its own; the text after it is the article again.
+- byline: "By Jane Doe", "Posted by X on <date>", "(Reporting by X; editing by Y)", "AP writers
+  ... contributed to this report." name the authors; names, then nothing, a date or a
+  separator ("By Tuesday the council ..." is prose). After the block rules, which judge a
+  page dump's byline with its menus.
 
 End:
 - truncated_sentence: the scraper cut the last sentence mid-word ("...invasion of Ukrain");
@@ -74,8 +93,11 @@ from typing import Protocol
 DATE_MARKER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4})-(\d{2})-(\d{2})\b\s*(.*)$", re.IGNORECASE)
 BARE_URL = re.compile(r"^\s*<?(https?://|www\.)\S+>?\s*$", re.IGNORECASE)
 WORD = re.compile(r"\w+", re.UNICODE)
-# A sentence ends with . ! ? or … , optionally followed by closing quotes or brackets.
-TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# A sentence ends with . ! ? or … , optionally followed by closing quotes or brackets; in
+# informal writing an emoji ends it too ("See you soon! 🙂", "Try it this weekend 😉").
+EMOJI = r"[\u263a\U0001f300-\U0001faff]\ufe0f?"  # smileys, pictographs
+TERMINAL = re.compile(r"(?:[.!?…][\"'”’»)\]]*|" + EMOJI + r")(?:\s*" + EMOJI + r")*$")
+TERMINAL_TAIL = 16  # characters: the stop and what may close it; searching them is enough
 ELLIPSIS_END = re.compile(r"(?<!\.)(\s?)(?:\.\.\.|…)\s*$")  # four dots end a sentence
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 
@@ -85,6 +107,7 @@ READ_MORE = re.compile(
     r"^\W*(?:"
     r"(?:read|see|watch|listen|view)\s+(?:more|also|next|this|the\s+latest)"
     r"|also\s+(?:read|see|watch)|related(?:\s+(?:articles?|stories|news|posts?|coverage|links?))?"
+    r"(?:\s+from\s+[^:.!?]{1,60})?"
     r"|more\s+(?:on\s+this(?:\s+story)?|stories|from\s+\w+)|recommended(?:\s+for\s+you)?"
     r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|further\s+reading"
     r"|top\s+stories|most\s+(?:read|popular|viewed)|trending(?:\s+now)?"
@@ -93,6 +116,14 @@ READ_MORE = re.compile(
 )
 # In capitals the phrase is a label even without a separator: "ALSO READ Putin says ...".
 READ_MORE_CAPS = re.compile(r"^\W*(?:READ\s+(?:MORE|ALSO)|ALSO\s+READ|SEE\s+ALSO|RELATED)\b")
+# The links to the neighbouring posts: "Previous article <headline>", "Next Post: ...".
+PREV_NEXT = re.compile(
+    r"^\W*(?:previous|prev|next)\s+(?:article|post|story|entry)\b", re.IGNORECASE
+)
+
+RELATED_HEADER_MAX_WORDS = 8  # "Related coverage from How to Do Everything: Money:"
+RELATED_MAX_WORDS = 25  # a headline; a longer line is a paragraph
+RELATED_MAX_ITEMS = 20  # headlines, dates and numbers under one "Most Read" heading
 
 COMMENT_FORM = re.compile(
     r"^\W*(?:"
@@ -126,6 +157,14 @@ NEWSLETTER = re.compile(
     r"|there\s+was\s+an\s+error\s+processing\s+your\s+subscription)",
     re.IGNORECASE,
 )
+# A sign-up pitch anywhere in a short line: "Stay up to date. Subscribe to our newsletter.",
+# "You can unsubscribe at any time", "... delivered straight to your inbox".
+NEWSLETTER_PITCH = re.compile(
+    r"\b(?:subscribe|sign(?:ing)?\s+up|register)\b[^.!?]{0,30}?\b(?:newsletters?|e-?mails?|alerts)\b"
+    r"|\bunsubscribe\s+at\s+any\s+time\b|\b(?:straight|delivered|direct(?:ly)?|meet|hit)\s+(?:to\s+)?your"
+    r"\s+inbox\b",
+    re.IGNORECASE,
+)
 COOKIE_NOTICE = re.compile(
     r"^\W*(?:"
     r"we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies|(?:accept|allow|manage)"
@@ -151,12 +190,30 @@ AGENCY = (
 PHOTO_CREDIT = re.compile(
     r"(?:^\W*\(?\s*" + AGENCY + r"(?:\s*(?:/|via)\s*[\w\s.]+)?\s*\)?\s*$"  # the credit alone
     r"|[(|]\s*(?:photo|image|picture|credit)?\s*:?\s*" + AGENCY + r"[^()]{0,40}\)?\s*$"
-    r"|(?:photo|image|picture|credit)s?\s*(?:by|:)\s*[^.:!?]{1,60}$)",  # a caption ending in one
+    # a caption ending in a credit: "... Credit: Jane Doe", "... Credit... Jane Doe/The Times"
+    r"|(?:photo|image|picture|credit)s?\s*(?:by|:|\.\.\.|…)\s*[^.:!?]{1,60}$"
+    r"|[\[(][^\[\]()]{1,40}\svia\s[^\[\]()]{1,40}[\])]\s*$)",  # "... [SpaceX via NASA]"
     re.IGNORECASE,
 )
 # Captions describe the picture in the present tense: "A column of vehicles is seen near ...".
 CAPTION_VERB = re.compile(r"\b(?:is|are)\s+(?:seen|pictured|shown)\b|\bpictured\b", re.IGNORECASE)
 
+# "By Jane Doe", "Posted by Ann Lee on May 2, 2023", "By A. Smith, B. Jones | Reuters": the
+# names, then nothing or a date or a separator; "By Tuesday the council ..." goes on in prose.
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|bin|al))*"
+_NAMES = _NAME + r"(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)" + _NAME + r")*"
+BYLINE = re.compile(
+    r"^\W*(?i:(?:posted|written|published|words|story|text)\s+)?[Bb]y\s+"
+    + _NAMES
+    + r"\s*(?:$|[|•·/(]|\s[-–—]\s|\son\s|\sat\s|\s(?:updated|published)\b)"
+)
+# The wire's credit line: "(Reporting by X; editing by Y)", "AP writers ... contributed to this
+# report.", "Additional reporting by X".
+CONTRIBUTORS = re.compile(
+    r"^\W*(?:additional\s+)?(?:reporting|writing|editing|research)\s+by\b"
+    r"|\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)\W*$",
+    re.IGNORECASE,
+)
 COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b)|\ball\s+rights\s+reserved\b", re.IGNORECASE)
 # A comment's byline: "joe says:", "Ann on May 2, 2019 at 4:47 pm said:", "Ben commented on".
 COMMENT_MARKER = re.compile(
@@ -211,6 +268,11 @@ AGGREGATE_SHARE = 0.8  # of a line's 4-word shingles found in shorter lines: it 
 BARRIER_RULES = frozenset({"comment_form", "comments"})  # the article never goes on past these
 # A site menu alone has 15-100 items; an article's own lists rarely have 15 such lines.
 PAGE_DUMP_MIN_LABELS = 15
+# An embedded post's signature, as Twitter's embed code prints it under the quoted text:
+# "— Tottenham Hotspur (@SpursOfficial) November 20, 2019".
+EMBED_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,80}\(@\w{1,30}\)\s+\w+\.?\s+\d{1,2},\s+\d{4}\s*$")
+LIST_FIELDS = re.compile(r"\d|[:@|(]|\s(?:--?|[–—])\s")  # a figure or a field separator
+LIST_MIN_ITEMS = 3  # adjacent lines with figures or fields: a schedule, a table, a ranking
 LABEL_MAX_WORDS = 3  # "Home", "World News", "Nov. 19, 2019": the lines a menu is made of
 ENGLISH_MIN_DENSITY = 0.15  # below, the document is not English: judge by punctuation instead
 
@@ -291,7 +353,7 @@ def _words(text: str) -> list[str]:
 
 
 def _ends_sentence(line: str) -> bool:
-    return bool(TERMINAL.search(line))
+    return bool(TERMINAL.search(line[-TERMINAL_TAIL:]))
 
 
 def _last_sentence_start(line: str) -> int:
@@ -380,6 +442,41 @@ class LinePattern:
             line = page.lines[i]
             if any(p.search(line) for p in self.patterns) and len(_words(line)) <= self.max_words:
                 page.drop(i, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedList:
+    """The links under a "Related articles" / "Most Read" heading that read_more dropped."""
+
+    name: str = "related_list"
+    reason: str = "unpunctuated lines under a 'Related' or 'Most Read' heading are its links"
+    header_rule: str = "read_more"
+
+    def apply(self, page: Page) -> None:
+        headers = sorted(r.line_no for r in page.removed if r.rule == self.header_rule)
+        headers = [i for i in headers if _is_list_heading(page.source[i])]
+        if not headers:
+            return
+        body = page.body()
+        for header in headers:
+            after = [i for i in body if i > header and page.lines[i]][:RELATED_MAX_ITEMS]
+            for i in after:
+                line = page.lines[i]
+                if _ends_sentence(line) or len(_words(line)) > RELATED_MAX_WORDS:
+                    break
+                page.drop(i, self.name)
+
+
+def _is_list_heading(line: str) -> bool:
+    """A heading standing alone ("Most Read", "More from CNN", "Related coverage from X:"),
+    not a "Read more: <headline>" link, whose headline is all there is."""
+    match = READ_MORE.match(line) or READ_MORE_CAPS.match(line)
+    if not match or _ends_sentence(line):
+        return False
+    words = len(_words(line))
+    return not WORD.search(line[match.end() :]) or (
+        line.endswith(":") and words <= RELATED_HEADER_MAX_WORDS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,6 +671,8 @@ def _classify(line: str, english: bool) -> str:
     with a full stop also counts: prose is made of sentences, menus and teasers are not."""
     if "©" in line:
         return "bad"
+    if EMBED_SIGNATURE.match(line):
+        return "neargood"  # an embedded post quoted in the story: its class is its context's
     sentence = _ends_sentence(line)
     if len(line) < LENGTH_LOW:
         # Without links to count (jusText's link density), a short line with neither a stop
@@ -593,6 +692,26 @@ def _is_label(line: str) -> bool:
     """A menu item, a name, a date: up to LABEL_MAX_WORDS words, no stop word, no full stop."""
     words = _words(line)
     return len(words) <= LABEL_MAX_WORDS and not _ends_sentence(line) and not _stop_density(line)
+
+
+def _is_list_item(line: str) -> bool:
+    """A line of an article's list or table: figures or fields ("England (Group A): 10th
+    appearance") in more words than a menu item has."""
+    return len(_words(line)) > LABEL_MAX_WORDS and bool(LIST_FIELDS.search(line))
+
+
+def _list_items(page: Page, body: list[int]) -> set[int]:
+    """Lines of runs of LIST_MIN_ITEMS or more adjacent list items (no blank line between)."""
+    items: set[int] = set()
+    run: list[int] = []
+    for i in [*(i for i in body if _is_list_item(page.lines[i])), -2]:  # -2 ends the last run
+        if run and run[-1] == i - 1:
+            run.append(i)
+            continue
+        if len(run) >= LIST_MIN_ITEMS:
+            items.update(run)
+        run = [i]
+    return items
 
 
 def _neighbour(classes: list[str], i: int, step: int, skip: frozenset[str]) -> str:
@@ -642,6 +761,11 @@ class ContentClass:
         if sum(_is_label(line) for line in page.source if line) < PAGE_DUMP_MIN_LABELS:
             return  # an article's text, not a page's dump: nothing for block rules to do
         classes = [_classify(page.lines[i], english) for i in body]
+        items = _list_items(page, body)
+        classes = [
+            "neargood" if i in items and c in ("bad", "short") else c
+            for i, c in zip(body, classes, strict=True)
+        ]
         if "good" not in classes:  # a short article: its best lines are its body
             classes = ["good" if c == "neargood" else c for c in classes]
         classes = _smooth(classes)
@@ -699,8 +823,8 @@ def _best_run(weights: dict[int, float]) -> tuple[int, int]:
 
 
 def _anchored_run(page: Page, weights: dict[int, float]) -> tuple[int, int] | None:
-    """The heaviest run that starts at a repeat of the title (the article's own headline), if
-    it holds at least ANCHOR_MIN_GOOD good characters."""
+    """The heaviest run that starts after a repeat of the title (the article's own headline,
+    itself no body), if it holds at least ANCHOR_MIN_GOOD good characters."""
     headlines = _headline_keys(page.title)
     anchors = [
         i for i in sorted(weights) if i > page.title_line and line_key(page.source[i]) in headlines
@@ -712,7 +836,7 @@ def _anchored_run(page: Page, weights: dict[int, float]) -> tuple[int, int] | No
             total += weights[i]
             good += max(weights[i], 0.0)
             if total > best and good >= ANCHOR_MIN_GOOD:
-                best, best_run = total, (anchor, i)
+                best, best_run = total, (anchor + 1, i)
     return best_run
 
 
@@ -735,13 +859,15 @@ RULES: tuple[Rule, ...] = (
     LinePattern(
         "read_more",
         "'Read more:' / 'Related:' lines link to other articles",
-        (READ_MORE, READ_MORE_CAPS),
+        (READ_MORE, READ_MORE_CAPS, PREV_NEXT),
     ),
     LinePattern(
         "comment_form", "the comment form under an article is not the article", (COMMENT_FORM,)
     ),
     LinePattern("share", "social share and follow buttons are not prose", (SHARE,), 12),
-    LinePattern("newsletter", "sign-up calls to action are not prose", (NEWSLETTER,), 20),
+    LinePattern(
+        "newsletter", "sign-up calls to action are not prose", (NEWSLETTER, NEWSLETTER_PITCH), 20
+    ),
     LinePattern("cookie_notice", "consent banners are not prose", (COOKIE_NOTICE,), 120),
     LinePattern("copyright", "a copyright notice is the page's footer", (COPYRIGHT,)),
     LinePattern(
@@ -758,6 +884,13 @@ RULES: tuple[Rule, ...] = (
     Excerpt(),
     ContentClass(),
     MainRegion(),
+    RelatedList(),
+    LinePattern(
+        "byline",
+        "a byline or the wire's credit line names who wrote the story; it is not the story",
+        (BYLINE, CONTRIBUTORS),
+        40,
+    ),
     TruncatedSentence(),
 )
 

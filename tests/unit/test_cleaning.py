@@ -95,6 +95,8 @@ def test_empty_text() -> None:
         ("Related: Floods hit the north", "read_more"),
         ("See also: Floods hit the north", "read_more"),
         ("Related Articles", "read_more"),
+        ("Previous article Council to review parking fees", "read_more"),
+        ("Next Post: Council to review parking fees", "read_more"),
         ("Leave a Reply", "comment_form"),
         ("Leave a Reply Cancel reply", "comment_form"),
         ("Your email address will not be published.", "comment_form"),
@@ -106,6 +108,10 @@ def test_empty_text() -> None:
         ("Twitter", "share"),
         ("Subscribe to our newsletter", "newsletter"),
         ("Sign up for our daily briefing", "newsletter"),
+        ("Stay up to date with The Courier. Subscribe to our newsletter.", "newsletter"),
+        ("Sign Up for e-mail newsletters", "newsletter"),
+        ("No spam, we promise. You can unsubscribe at any time.", "newsletter"),
+        ("The day's top stories, delivered straight to your inbox.", "newsletter"),
         ("We use cookies to improve your experience on our site.", "cookie_notice"),
         ("Illustrative photo from open sources", "photo_caption"),
         ("Photo: Jane Doe / Reuters", "photo_caption"),
@@ -114,6 +120,13 @@ def test_empty_text() -> None:
         ("Image copyright Getty Images", "photo_caption"),
         ("Firefighters at the scene on Monday (Photo: AFP)", "photo_caption"),
         ("The mayor is seen leaving city hall, on May 2, 2023", "photo_caption"),
+        ("The mayor at city hall on Monday. Credit... Jane Doe/The Courier", "photo_caption"),
+        ("An artist's impression of the new bridge [Arup via the council]", "photo_caption"),
+        ("By Jane Doe", "byline"),
+        ("By Jane Doe and John Roe | The Courier", "byline"),
+        ("Posted by Jane Doe on May 2, 2023 at 10:10 am", "byline"),
+        ("(Reporting by Jane Doe; Editing by John Roe)", "byline"),
+        ("Associated Press writer John Roe contributed to this report.", "byline"),
     ],
 )
 def test_line_pattern(line: str, rule: str | None) -> None:
@@ -133,6 +146,10 @@ def test_line_pattern(line: str, rule: str | None) -> None:
         "Photographers gathered outside the court as the verdict was read.",
         "He said the subscription model would be reviewed next year.",
         "Comments made by the minister caused an uproar in parliament on Monday.",
+        "By Tuesday the council had approved the plan, officials said.",
+        "By most accounts, the new bus lanes have worked.",
+        "Readers can sign up for the library's reading challenge until the end of May.",
+        "Next year's budget will be debated in March.",
     ],
 )
 def test_prose_that_starts_like_furniture_stays(line: str) -> None:
@@ -178,6 +195,33 @@ def test_caption_glued_to_a_paragraph_is_cut_from_it() -> None:
 def test_short_lines_are_not_taken_for_echoes() -> None:
     cleaned = clean_text(page("It passed.", "Passed"))
     assert "Passed" in cleaned.text.split("\n\n")
+
+
+def test_repeated_line_ending_in_an_emoji_is_a_sentence() -> None:
+    sentence = "We hope to see you all at the fair next weekend 🙂"
+    cleaned = clean_text(page(sentence, sentence))
+    assert removed_rules(cleaned) == [(0, "title"), (6, "repeated_line")]
+    assert cleaned.text.count(sentence) == 1
+
+
+def test_links_under_a_standalone_heading_go() -> None:
+    links = ["Most Read", "Bridge closure to last until autumn", "2", "New school opens"]
+    cleaned = clean_text(page(*links))
+    assert removed_rules(cleaned) == [
+        (0, "title"),
+        (4, "read_more"),
+        (6, "related_list"),
+        (8, "related_list"),
+        (10, "related_list"),
+    ]
+    assert cleaned.text == BODY
+
+
+def test_text_after_an_inline_read_more_link_stays() -> None:
+    lines = ("Read more: Bridge closure to last until autumn", "Roadworks begin in July")
+    cleaned = clean_text(page(*lines))
+    assert removed_rules(cleaned) == [(0, "title"), (4, "read_more")]
+    assert "Roadworks begin in July" in cleaned.text
 
 
 def test_truncated_last_sentence_is_cut_only() -> None:
@@ -374,6 +418,37 @@ def test_page_dump_drops_good_looking_text_away_from_the_article() -> None:
     cleaned = clean_text(text)
     assert cleaned.text.split("\n\n") == LONG
     assert [r.rule for r in cleaned.removed if r.text == teaser] == ["outside_body"]
+
+
+def test_page_dump_keeps_a_list_after_the_article() -> None:
+    tour = [
+        "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+        "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+        "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA",
+        "June 17 -- Bridgestone Arena, Nashville, TN",
+    ]
+    text = dump(*LONG, "\n".join(tour))
+    cleaned = clean_text(text)
+    assert cleaned.text.split("\n\n") == LONG + tour
+
+
+def test_page_dump_keeps_an_embedded_post() -> None:
+    post = "What a night for the city, and thank you all for coming out pic.twitter.com/x7Rk2"
+    signature = "— City Council (@citycouncil) November 20, 2023"
+    text = dump(LONG[0], LONG[1], post, signature, LONG[3])
+    cleaned = clean_text(text)
+    assert cleaned.text.split("\n\n") == [LONG[0], LONG[1], post, signature, LONG[3]]
+
+
+def test_page_dump_drops_a_long_headline_repeat() -> None:
+    headline = "Council approves the new city budget after a long night of debate in the chamber"
+    text = dump(*LONG).replace("\nCouncil approves budget\n", f"\n{headline}\n")
+    text = text.replace("Council approves budget | The Courier", f"{headline} | The Courier")
+    cleaned = clean_text(text)
+    assert cleaned.title == f"{headline} | The Courier"
+    assert cleaned.text.split("\n\n")[-len(LONG) :] == LONG
+    assert headline not in cleaned.text
+    assert [r.rule for r in cleaned.removed if r.text == headline] == ["outside_body"]
 
 
 def test_an_article_is_not_a_page_dump() -> None:
