@@ -306,6 +306,7 @@ class Page:
     lines: list[str]  # current text of each input line, stripped; "" once dropped or blank
     source: tuple[str, ...] = ()  # the input lines as they came, stripped
     common_lines: frozenset[str] = frozenset()
+    has_title: bool = True  # False: the text is known to start with body, not a headline
     title: str | None = None
     title_line: int = -1
     published_date: datetime.date | None = None
@@ -407,6 +408,8 @@ class Title:
 
     def apply(self, page: Page) -> None:
         body = page.body()
+        if not page.has_title:
+            return
         # A first line of paragraph length is prose: the page came without its headline.
         if body and len(_words(page.lines[body[0]])) <= MAX_TITLE_WORDS:
             page.title, page.title_line = page.lines[body[0]], body[0]
@@ -895,11 +898,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def clean_text(text: str, *, common_lines: frozenset[str] = frozenset()) -> Cleaned:
+def clean_text(
+    text: str, *, common_lines: frozenset[str] = frozenset(), has_title: bool = True
+) -> Cleaned:
     """Apply every rule of `RULES` to `text`; lines whose `line_key` is in `common_lines`
-    are corpus-level boilerplate."""
+    are corpus-level boilerplate. `has_title=False` says the text starts with its body (an
+    HTML page whose extraction found no headline), so no first line is taken as the title."""
     lines = [line.strip() for line in text.split("\n")]
-    page = Page(list(lines), tuple(lines), common_lines)
+    page = Page(list(lines), tuple(lines), common_lines, has_title)
     for rule in RULES:
         rule.apply(page)
     return Cleaned(

@@ -1,6 +1,7 @@
 """What each `corpus` subcommand does; argument parsing lives in pipeline/cli.py."""
 
 import argparse
+import contextlib
 import csv
 import json
 import sys
@@ -58,23 +59,18 @@ def _relative(seeds: Path, name: str) -> str:
 def _run(
     settings: Settings, *, maintain: bool, force_all: bool = False, force: list | None = None
 ) -> int:
-    _refuse_if_busy(settings.data_dir)
-    print(f"corpus: {settings.seeds_dir} -> {settings.data_dir}", file=sys.stderr)
-    started = time.perf_counter()
-    result = execute(settings, maintain=maintain, force_all=force_all, force=force or [])
-    if not result.success:
-        raise UserError(_failure(result))
-    _print_summary(result, settings, time.perf_counter() - started)
+    with contextlib.ExitStack() as stack:
+        try:  # held for the whole run: a second run refuses before Dagster starts anything
+            stack.enter_context(writer_lock(settings.data_dir))
+        except LakeBusyError as error:
+            raise UserError(str(error)) from None
+        print(f"corpus: {settings.seeds_dir} -> {settings.data_dir}", file=sys.stderr)
+        started = time.perf_counter()
+        result = execute(settings, maintain=maintain, force_all=force_all, force=force or [])
+        if not result.success:
+            raise UserError(_failure(result))
+        _print_summary(result, settings, time.perf_counter() - started)
     return 0
-
-
-def _refuse_if_busy(data_dir: Path) -> None:
-    """Say so at once if another run holds the lake, before Dagster starts anything."""
-    try:
-        with writer_lock(data_dir):
-            pass
-    except LakeBusyError as error:
-        raise UserError(str(error)) from None
 
 
 def execute(
@@ -106,7 +102,10 @@ def execute(
 def _failure(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error is not None:
-            message = event.step_failure_data.error.message.strip().splitlines()
+            error = event.step_failure_data.error
+            while error.cause is not None:  # Dagster wraps the asset's own exception
+                error = error.cause
+            message = error.message.strip().splitlines()
             return message[-1] if message else "a step failed"
     return "the run failed"
 
@@ -144,8 +143,8 @@ def sql(args: argparse.Namespace) -> int:
     query = _query_text(args.query)
     try:
         con = connect(args.data.resolve())
-    except NoLakeError as error:
-        raise UserError(str(error)) from None
+    except (NoLakeError, duckdb.Error) as error:  # e.g. a catalog whose first run was killed
+        raise UserError(str(error).strip().splitlines()[0]) from None
     with con:
         try:
             relation = _read_only_query(con, query)

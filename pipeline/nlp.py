@@ -24,8 +24,8 @@ STRING_ATTRS = {"text": 0, "lemma": 1, "pos": 2, "tag": 3, "dep": 4, "ent_type":
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 POSSESSIVE = re.compile(r"[’']s?$")
 SPACES = re.compile(r"\s+")
-# Texts beyond this are annotated anyway: pieces of scraped text rarely reach it, and the
-# parser's memory grows with the longest text of a batch, so the limit is raised, not hit.
+# spaCy's max_length: a text longer than this is kept as an `ok` document but not annotated
+# (a news article is tens of thousands of characters; 500 KB already takes ~40 s to parse).
 MAX_CHARS = 2_000_000
 
 

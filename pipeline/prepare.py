@@ -1,8 +1,9 @@
 """One file to one `documents` row and its `removed_lines`: read, decode, extract, clean, detect
 the language. Every failure is a `rejected` row with a reason a person understands; nothing
-here raises for a bad file.
+here raises for a bad file (even a parser error on a pathological page becomes a reason).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -12,11 +13,14 @@ from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from pipeline.cleaning import Cleaned, RemovedLine, clean_text
 from pipeline.html import extract_html
-from pipeline.ingest import NotText, decode, file_format, read_bytes, sha256
+from pipeline.ingest import NotText, decode, file_format, printable_name, read_bytes, sha256
+from pipeline.nlp import MAX_CHARS
 
-MIN_LANGUAGE_CHARS = 200  # shorter texts are too little evidence to call a language
+MIN_LANGUAGE_CHARS = 40  # under a sentence is too little evidence to call a language
 MIN_LANGUAGE_CONFIDENCE = 0.9
-LANGUAGE_SAMPLE_CHARS = 5_000
+ANNOTATED_LANGUAGES = ("en", "und")  # the model is English; "und" is too short to tell
+MAX_REASON_CHARS = 300
+LANGUAGE_SAMPLE_CHARS = 1_000  # enough for a confident call, 5x cheaper than 5,000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +48,22 @@ class Prepared:
 
     @property
     def annotate(self) -> bool:
-        """Only `ok` documents in English (or too short to tell) go through the English model."""
-        return self.document["status"] == "ok" and self.document["language"] in ("en", "und")
+        """Only `ok` documents in English (or too short to tell) go through the English model,
+        and none longer than the model takes in one piece (kept, but not annotated)."""
+        document = self.document
+        return (
+            document["status"] == "ok"
+            and document["language"] in ANNOTATED_LANGUAGES
+            and len(str(document["text"])) <= MAX_CHARS
+        )
 
 
 def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
     if item.n_bytes > max_bytes:
-        reason = f"file is {item.n_bytes:,} bytes, over the {max_bytes:,}-byte limit (max_bytes)"
+        reason = (
+            f"the file is {item.n_bytes:,} bytes, "
+            f"over the {max_bytes:,}-byte size limit (--max-bytes)"
+        )
         return _rejected(item, "", reason)
     raw = read_bytes(Path(item.path), max_bytes)
     if isinstance(raw, NotText):
@@ -59,17 +72,25 @@ def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
     decoded = decode(raw)
     if isinstance(decoded, NotText):
         return _rejected(item, digest, decoded.reason)
+    try:
+        return _prepared(item, digest, decoded.text, decoded.encoding)
+    except Exception as error:  # a parser bug on one strange file must not stop the run
+        detail = " ".join(str(error).split())[:MAX_REASON_CHARS]
+        reason = f"the text could not be extracted ({type(error).__name__}: {detail})"
+        return _rejected(item, digest, reason)
+
+
+def _prepared(item: WorkItem, digest: str, text: str, encoding: str) -> Prepared:
     fmt = file_format(item.doc_id)
-    cleaned = _clean(decoded.text, fmt)
+    cleaned = _clean(text, fmt)
     if not cleaned.text.strip():
-        reason = f"nothing left after cleaning: all {len(cleaned.removed)} lines were boilerplate"
-        return _rejected(item, digest, reason, cleaned.removed)
-    document = _row(item, digest, fmt, decoded.encoding) | {
+        return _rejected(item, digest, _nothing_left(cleaned.removed), cleaned.removed)
+    document = _row(item, digest, fmt, encoding) | {
         "title": cleaned.title,
         "published_date": cleaned.published_date,
         "source_url": cleaned.source_url,
         "language": detect_language(cleaned.text),
-        "n_chars_raw": len(decoded.text),
+        "n_chars_raw": len(text),
         "n_chars_clean": len(cleaned.text),
         "text": cleaned.text,
         "status": "ok",
@@ -77,11 +98,21 @@ def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
     return Prepared(item, digest, document, cleaned.removed)
 
 
+def _nothing_left(removed: tuple[RemovedLine, ...]) -> str:
+    """Why an empty body: how many lines each rule took, most first."""
+    if not removed:
+        return "no article text: the page has no main text to extract"
+    counts = Counter(r.rule for r in removed)
+    rules = ", ".join(f"{rule} ({n})" for rule, n in counts.most_common())
+    lines = "line was" if len(removed) == 1 else f"{len(removed)} lines were"
+    return f"no article text left after cleaning: the {lines} removed as {rules}"
+
+
 def _clean(text: str, fmt: str) -> Cleaned:
     if fmt != "html":
         return clean_text(text)
     extracted = extract_html(text)
-    cleaned = clean_text(extracted.text)
+    cleaned = clean_text(extracted.text, has_title=extracted.title is not None)
     return Cleaned(
         text=cleaned.text,
         title=extracted.title or cleaned.title,
@@ -94,7 +125,7 @@ def _clean(text: str, fmt: str) -> Cleaned:
 def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[str, object]:
     return {
         "doc_id": item.doc_id,
-        "path": item.path,
+        "path": printable_name(item.path),
         "shard": item.shard,
         "content_sha256": digest,
         "n_bytes": item.n_bytes,
@@ -125,7 +156,8 @@ def _identifier() -> LanguageIdentifier:
 
 
 def detect_language(text: str) -> str:
-    """An ISO 639-1 code, or "und" when the text is too short or the call too close."""
+    """An ISO 639-1 code, or "und" (undetermined) when the text is too short or the call too
+    close."""
     sample = text[:LANGUAGE_SAMPLE_CHARS]
     if len(sample) < MIN_LANGUAGE_CHARS:
         return "und"

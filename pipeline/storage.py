@@ -94,26 +94,35 @@ def connect(data_dir: Path | str = "data") -> duckdb.DuckDBPyConnection:
     return attach(Path(data_dir), read_only=True)
 
 
+_HELD: set[Path] = set()  # data folders whose writer lock this process holds
+
+
 @contextmanager
 def writer_lock(data_dir: Path) -> Iterator[None]:
-    """Hold the data folder's exclusive writer lock, or refuse at once."""
-    data_dir = Path(data_dir)
+    """Hold the data folder's exclusive writer lock, or refuse at once. Re-entrant within a
+    process: `corpus run` holds it for the whole run and the assets inside take it again."""
+    data_dir = Path(data_dir).resolve()
+    if data_dir in _HELD:
+        yield
+        return
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / LOCK_FILE, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LakeBusyError(
-                f"another `corpus run` is writing to {data_dir.resolve()}; "
+                f"another `corpus run` is writing to {data_dir}; "
                 "wait for it to finish (readers such as `corpus sql` keep working)"
             ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
+        _HELD.add(data_dir)
         try:
             yield
         finally:
+            _HELD.discard(data_dir)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

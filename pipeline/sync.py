@@ -97,7 +97,7 @@ def _work_item(
         file.n_bytes,
         file.mtime_ns,
     )
-    if same_stat and not redo:
+    if same_stat and not redo and not _never_read(state, file, options):
         return None
     return WorkItem(
         doc_id=file.doc_id,
@@ -108,6 +108,18 @@ def _work_item(
         previous_sha256=state.content_sha256 if state else None,
         first_seen=state.first_seen if state else None,
         reprocess=redo,
+    )
+
+
+def _never_read(state: FileState | None, file: SeenFile, options: SyncOptions) -> bool:
+    """Rejected before its bytes were read (over the size limit, unreadable, a bad .gz) and now
+    within the limit: look again, e.g. after --max-bytes was raised. If it is still the same
+    bad file it is only touched (no rows rewritten)."""
+    return (
+        state is not None
+        and state.status == "rejected"
+        and state.content_sha256 == ""
+        and file.n_bytes <= options.max_bytes
     )
 
 

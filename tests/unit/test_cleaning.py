@@ -456,3 +456,11 @@ def test_an_article_is_not_a_page_dump() -> None:
     listing = ["Budget at a glance", "Roads: £4m", "Schools: £3m", "Library: £1m"]
     cleaned = clean_text(page(*listing))
     assert removed_rules(cleaned) == [(0, "title")]
+
+
+def test_text_known_to_start_with_its_body_keeps_the_first_line():
+    text = "Short opening line of the body.\n\nThe second paragraph follows here."
+    assert clean_text(text).title == "Short opening line of the body."
+    kept = clean_text(text, has_title=False)
+    assert kept.title is None
+    assert kept.text.startswith("Short opening line of the body.")

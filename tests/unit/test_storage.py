@@ -1,3 +1,4 @@
+import fcntl
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from pipeline.schema import DOCUMENT_TABLES, FILES
 from pipeline.storage import (
+    LOCK_FILE,
     LakeBusyError,
     NoLakeError,
     connect,
@@ -79,12 +81,17 @@ def test_aggregates_are_recomputed_from_the_tables(tmp_path: Path):
 
 
 def test_a_second_writer_refuses_at_once(tmp_path: Path):
-    with (
-        writer_lock(tmp_path),
-        pytest.raises(LakeBusyError, match="another `corpus run`"),
-        writer_lock(tmp_path),
-    ):
-        pass
+    """Another process holds the lock (an flock on its own open file): refuse, don't wait."""
+    (tmp_path / LOCK_FILE).touch()
+    with open(tmp_path / LOCK_FILE) as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(LakeBusyError, match="another `corpus run`"), writer_lock(tmp_path):
+            pass
+
+
+def test_the_lock_is_reentrant_within_a_process(tmp_path: Path):
+    with writer_lock(tmp_path), writer_lock(tmp_path):
+        pass  # `corpus run` holds it for the run; the assets inside take it again
 
 
 def test_readers_are_read_only_and_see_committed_data(tmp_path: Path):
