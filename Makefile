@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export RAY_USAGE_STATS_ENABLED := 0
 
-.PHONY: run test ui lint bench eval clean
+.PHONY: run test ui lint bench bench-ray eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/corpus bench
+
+bench-ray: $(VENV)/.installed-dev
+	$(BIN)/corpus bench-ray
 
 eval: $(VENV)/.installed
 	$(BIN)/corpus eval-cleaning

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
     bench.set_defaults(handler=commands.bench)
 
+    ray_bench = sub.add_parser("bench-ray", help="local 1 process vs 2 workers vs Ray cluster")
+    ray_bench.add_argument("--corpus", type=Path, default=SHARED_DIR / "corpora" / "bbc-news")
+    ray_bench.add_argument("--files", type=int, default=400, help="files, the same for all three")
+    ray_bench.set_defaults(handler=commands.bench_ray)
+
     evaluate = sub.add_parser("eval-cleaning", help="score cleaning against ground truth")
     default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
     evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")

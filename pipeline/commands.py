@@ -217,6 +217,13 @@ def bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def bench_ray(args: argparse.Namespace) -> int:
+    from pipeline.ray_bench import bench_ray as run_ray_bench  # Ray is an optional extra
+
+    run_ray_bench(args.corpus.resolve(), files=max(1, args.files), out=sys.stdout)
+    return 0
+
+
 def eval_cleaning(args: argparse.Namespace) -> int:
     from pipeline.evaluation import run_eval  # only the evaluation needs trafilatura's scorer
 

@@ -1,0 +1,137 @@
+"""The NLP step on a two-node Ray cluster writes the same tables as a local run, also when an
+actor is killed mid-run; and the local path never imports Ray."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+import pytest
+
+from pipeline import sync as sync_module
+from pipeline.cli import main
+from pipeline.ray_bench import LocalRayCluster, RayNode
+from pipeline.storage import connect
+
+pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
+pytestmark = [pytest.mark.ray, pytest.mark.slow]
+ACTOR_PREFIX = "ray::MapWorker"  # Ray names an actor's process after its class
+PER_RUN = {("batches", "batch_id")}  # a batch's id includes its run's id
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Every column but timestamps and run ids (they differ between runs by design); doubles
+    rounded, since an aggregate's float sum may depend on the order rows were committed in."""
+    picked = []
+    for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall():
+        if "TIMESTAMP" in kind or (table, name) in PER_RUN:
+            continue
+        picked.append(f'round("{name}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{name}"')
+    return ", ".join(picked)
+
+
+def snapshot(data: Path) -> dict[str, list[tuple]]:
+    """Sorted rows of every table in the lake: documents, annotations, files, batches and
+    every aggregate."""
+    with connect(data) as con:
+        tables = sorted(row[0] for row in con.execute("SHOW TABLES").fetchall())
+        return {
+            t: con.execute(f"SELECT {_columns(con, t)} FROM {t} ORDER BY ALL").fetchall()
+            for t in tables
+        }
+
+
+def _assert_same_tables(local: Path, distributed: Path) -> None:
+    expected, got = snapshot(local), snapshot(distributed)
+    assert sorted(got) == sorted(expected)
+    for table, rows in expected.items():
+        assert got[table] == rows, f"table {table} differs"
+    assert len(expected["entities"]) > 100 and len(expected["removed_lines"]) > 0
+
+
+def _assert_nothing_doubled(data: Path) -> None:
+    with connect(data) as con:
+        for table, key in (("documents", "doc_id"), ("files", "doc_id"), ("batches", "batch_id")):
+            total, distinct = con.execute(
+                f"SELECT count(*), count(DISTINCT {key}) FROM {table}"
+            ).fetchone()
+            assert total == distinct, f"{table}: {total - distinct} repeated {key}"
+
+
+def test_ray_run_writes_the_same_tables_as_a_local_run(
+    articles: Path, local_lake: Path, ray_cluster: LocalRayCluster, tmp_path: Path
+):
+    data = tmp_path / "data"
+    run = ["run", "--seeds", str(articles), "--data", str(data), "--ray", ray_cluster.address]
+    assert main(run) == 0
+    _assert_same_tables(local_lake, data)
+    _assert_nothing_doubled(data)
+
+
+def _is_actor(process: psutil.Process) -> bool:
+    try:
+        return process.name().startswith(ACTOR_PREFIX)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _wait_busy(process: psutil.Process, timeout: float = 10.0) -> None:
+    """Until the actor burns CPU (it is inside a batch), so the kill loses work in flight."""
+    deadline = time.monotonic() + timeout
+    before = sum(process.cpu_times()[:2])
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = sum(process.cpu_times()[:2])
+        if now - before > 0.05:
+            return
+        before = now
+
+
+def _kill_actors(node: RayNode) -> list[int]:
+    victims = [p for p in node.processes() if _is_actor(p)]
+    for victim in victims:
+        _wait_busy(victim)
+        victim.kill()
+    psutil.wait_procs(victims, timeout=10)
+    return [v.pid for v in victims]
+
+
+def test_actor_killed_mid_run_costs_a_retry_not_a_wrong_table(
+    articles: Path,
+    local_lake: Path,
+    ray_cluster: LocalRayCluster,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+):
+    """SIGKILL the second node's actor right after the first batch is committed; the run must
+    finish with the local run's tables. The driver is given the address Ray registered (the
+    host's, not 127.0.0.1), the other form a user may pass."""
+    killed: list[int] = []
+    commit = sync_module.write_batch
+
+    def commit_then_kill(con: duckdb.DuckDBPyConnection, batch_id: str, tables: dict) -> bool:
+        committed = commit(con, batch_id, tables)
+        if committed and not killed:
+            killed.extend(_kill_actors(ray_cluster.nodes[1]))
+        return committed
+
+    monkeypatch.setattr(sync_module, "write_batch", commit_then_kill)
+    data = tmp_path / "data"
+    address = ray_cluster.gcs_address
+    assert main(["run", "--seeds", str(articles), "--data", str(data), "--ray", address]) == 0
+    assert killed, "no actor ran on the second node"
+    _assert_same_tables(local_lake, data)
+    _assert_nothing_doubled(data)
+
+
+def test_a_local_run_never_imports_ray():
+    code = (
+        "import sys\n"
+        "import pipeline.cli, pipeline.definitions\n"
+        "from pipeline.executors import make_executor\n"
+        "make_executor('blank:en', 1); make_executor('blank:en', 2, None)\n"
+        "assert not [m for m in sys.modules if m == 'ray' or m.startswith('ray.')], 'ray'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
