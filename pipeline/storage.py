@@ -33,7 +33,13 @@ EXTENSION_PACKAGES = {
     "ducklake": "duckdb_extension_ducklake",
     "fts": "duckdb_extension_fts",
 }
-OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+OFFLINE_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    # DuckDB takes 80% of RAM by default; the aggregates' joins spill to disk past this instead,
+    # so the pipeline's memory stays flat as the corpus grows.
+    "memory_limit": os.environ.get("CORPUS_DUCKDB_MEMORY", "1GB"),
+}
 
 
 class LakeBusyError(RuntimeError):
@@ -74,12 +80,13 @@ def attach(data_dir: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise NoLakeError(f"no data in {data_dir} yet: run `corpus run` first")
     data_dir.mkdir(parents=True, exist_ok=True)
     con = duck("sqlite_scanner", "ducklake")
-    target = f"ducklake:sqlite:{catalog_path(data_dir)}"
+    target = _quote(f"ducklake:sqlite:{catalog_path(data_dir)}")
+    # Data files are stored relative to the data path: naming it on every attach keeps a lake
+    # readable after its folder is moved or copied.
+    options = f"DATA_PATH {_quote(str(data_dir / DATA_SUBDIR) + os.sep)}, OVERRIDE_DATA_PATH true"
     if read_only:
-        con.execute(f"ATTACH {_quote(target)} AS lake (READ_ONLY)")
-    else:
-        data_path = _quote(str(data_dir / DATA_SUBDIR) + os.sep)
-        con.execute(f"ATTACH {_quote(target)} AS lake (DATA_PATH {data_path})")
+        options += ", READ_ONLY"
+    con.execute(f"ATTACH {target} AS lake ({options})")
     con.execute("USE lake")
     return con
 
@@ -190,7 +197,7 @@ def write_batch(
         if seen:
             con.execute("ROLLBACK")
             return False
-        _delete_ids(con, ids)
+        _delete_ids(con, _known(con, ids))
         for name in (*DOCUMENT_TABLES, "files"):
             _insert(con, name, tables[name])
         stamp = pa.table(
@@ -234,7 +241,21 @@ def touch_files(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
         con.unregister("touched")
 
 
+def _known(con: duckdb.DuckDBPyConnection, ids: pa.Table) -> pa.Table:
+    """The ids that already have rows (a `files` row, written in the same transaction as the
+    rest): only those need deleting, and new files skip a scan of every table."""
+    con.register("candidate_ids", ids)
+    try:
+        return con.execute(
+            "SELECT doc_id FROM files WHERE doc_id IN (SELECT doc_id FROM candidate_ids)"
+        ).fetch_arrow_table()
+    finally:
+        con.unregister("candidate_ids")
+
+
 def _delete_ids(con: duckdb.DuckDBPyConnection, ids: pa.Table) -> None:
+    if ids.num_rows == 0:
+        return
     con.register("batch_ids", ids)
     try:
         for name in (*DOCUMENT_TABLES, "files"):

@@ -118,6 +118,7 @@ def _metadata(report: SyncReport, con: duckdb.DuckDBPyConnection) -> dict[str, d
         "files_new": report.files_new,
         "files_changed": report.files_changed,
         "files_unchanged": report.files_unchanged,
+        "files_touched": report.files_touched,
         "files_deleted": report.files_deleted,
         "files_rejected": report.files_rejected,
         "files_processed": report.files_processed,
