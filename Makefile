@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/ruff format --check pipeline tests
-	$(BIN)/pytest -q -ra
+	scripts/loopback-only $(BIN)/pytest -q -ra
 
 ui: $(VENV)/.installed
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

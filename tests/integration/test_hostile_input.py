@@ -345,5 +345,8 @@ def test_raising_the_size_limit_lets_a_big_file_through(
     assert (doc["status"], doc["language"], doc["reject_reason"]) == ("ok", "de", None)
     assert doc["n_chars_clean"] >= OVER_LIMIT_CHARS - len(GERMAN_SENTENCE)
     assert "byte size limit" in after["big.txt"]["reject_reason"]  # 20 MB: still too big
-    unchanged = {name for name in before if name not in ("over_limit.txt", "big.txt")}
+    # The gzip bomb is read again under the new limit: still rejected, its reason names the limit.
+    assert "inflates to more than" in after["bomb.txt.gz"]["reject_reason"]
+    limited = ("over_limit.txt", "big.txt", "bomb.txt.gz")
+    unchanged = {name for name in before if name not in limited}
     assert {n: after[n] for n in unchanged} == {n: before[n] for n in unchanged}
