@@ -2,14 +2,10 @@
 other completes and the lake is consistent. `corpus sql` reads while a run writes (the last
 committed state, whole batches only) and can never change the lake."""
 
-import contextlib
 import os
 import random
-import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -17,8 +13,8 @@ import pytest
 
 from pipeline.cli import main as corpus_main
 from pipeline.storage import NoLakeError, connect, open_writer, writer_lock
+from tests.integration.runs import CORPUS, start
 
-CORPUS = str(Path(sys.executable).with_name("corpus"))
 N_FILES = 30
 BATCH_DOCS = 5
 RUN_TIMEOUT = 300
@@ -81,35 +77,6 @@ def environment(tmp: Path) -> dict[str, str]:
     home.mkdir(exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     return {**os.environ, "DAGSTER_HOME": str(home), "CORPUS_BATCH_DOCS": str(BATCH_DOCS)}
-
-
-def start(seeds: Path, data: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
-    with open(log, "w") as stderr:
-        return subprocess.Popen(
-            [CORPUS, "run", "--seeds", str(seeds), "--data", str(data)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,
-        )
-
-
-def kill_group(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):  # it just ended on its own
-            os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    """Every process a test starts is killed, with its group, however the test ends."""
-    started: list[subprocess.Popen] = []
-    try:
-        yield started
-    finally:
-        for process in started:
-            kill_group(process)
 
 
 def lake_ready(data: Path) -> bool:

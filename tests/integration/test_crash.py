@@ -5,14 +5,10 @@ The run is a subprocess in its own process group, killed as a group (children in
 the first batch is visible to a read-only reader, then again at a random moment of the next run.
 """
 
-import contextlib
 import os
 import random
-import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,8 +16,8 @@ import pytest
 
 from pipeline.cli import main as corpus_main
 from pipeline.storage import NoLakeError, connect
+from tests.integration.runs import kill_group, start
 
-CORPUS = str(Path(sys.executable).with_name("corpus"))
 N_FILES = 60
 BATCH_DOCS = 6  # ten commits, about a second apart
 START_TIMEOUT = 180  # seconds until the first commit, model load included
@@ -90,36 +86,6 @@ def environment(tmp: Path, name: str, batch_docs: int | None) -> dict[str, str]:
     if batch_docs is not None:
         env["CORPUS_BATCH_DOCS"] = str(batch_docs)
     return env
-
-
-def start(seeds: Path, data: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """`corpus run` in a new session (its process group id is its pid), stderr to `log`."""
-    with open(log, "w") as stderr:
-        return subprocess.Popen(
-            [CORPUS, "run", "--seeds", str(seeds), "--data", str(data)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,
-        )
-
-
-def kill_group(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):  # it just ended on its own
-            os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    """Every process a test starts is killed, with its group, however the test ends."""
-    started: list[subprocess.Popen] = []
-    try:
-        yield started
-    finally:
-        for process in started:
-            kill_group(process)
 
 
 def committed_documents(data: Path) -> int | None:
