@@ -145,18 +145,29 @@ def open_writer(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One DuckLake commit (one snapshot) for everything done inside, or nothing at all."""
+    con.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the base tables that are missing, in one transaction (one catalog commit)."""
     present = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
     missing = {name: s for name, s in BASE_TABLES.items() if name not in present}
     if not missing:
         return
-    con.execute("BEGIN")
-    for name, schema in missing.items():
-        con.register("empty", schema.empty_table())
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty WITH NO DATA")
-        con.unregister("empty")
-    con.execute("COMMIT")
+    with transaction(con):
+        for name, schema in missing.items():
+            con.register("empty", schema.empty_table())
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty WITH NO DATA")
+            con.unregister("empty")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +202,10 @@ def write_batch(
     with this id was committed before (a retried delivery), in which case nothing is written.
     """
     ids = pa.table({"doc_id": tables["files"].column("doc_id")})
-    con.execute("BEGIN")
-    try:
-        seen = con.execute("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
-        if seen:
-            con.execute("ROLLBACK")
-            return False
+    # Checked before the transaction: the writer lock makes this process the only writer.
+    if con.execute("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]).fetchone():
+        return False
+    with transaction(con):
         _delete_ids(con, _known(con, ids))
         for name in (*DOCUMENT_TABLES, "files"):
             _insert(con, name, tables[name])
@@ -205,10 +214,6 @@ def write_batch(
             schema=BASE_TABLES["batches"],
         )
         _insert(con, "batches", stamp)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 
@@ -217,13 +222,8 @@ def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> 
     ids = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
     if ids.num_rows == 0:
         return 0
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         _delete_ids(con, ids)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return ids.num_rows
 
 
@@ -314,18 +314,13 @@ def refresh_aggregates(
     """Recompute every aggregate table from the per-document tables, in one transaction
     (recording `state`, a (name, fingerprint) pair, in the same transaction)."""
     counts: dict[str, int] = {}
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         for path in aggregate_files():
             query = path.read_text().strip().rstrip(";")
             con.execute(f"CREATE OR REPLACE TABLE {path.stem} AS {query}")
             counts[path.stem] = con.execute(f"SELECT count(*) FROM {path.stem}").fetchone()[0]
         if state is not None:
             record_state(con, *state)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return counts
 
 
@@ -339,18 +334,13 @@ def replace_tables(
     for name in tables:
         if not IDENTIFIER.match(name):
             raise ValueError(f"not a table name: {name!r}")
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         for name, table in tables.items():
             con.register("replacement", table)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM replacement")
             con.unregister("replacement")
         if state is not None:
             record_state(con, *state)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def count_data_files(con: duckdb.DuckDBPyConnection) -> int:
