@@ -8,8 +8,9 @@ Phases (each printed as it goes, figures at the end):
 5. one file added to the K-copy corpus, and the whole command timed again;
 6. the aggregate pass, a typical query, table maintenance (data files before and after), and
    replacing / deleting one document, on the K-copy lake.
-Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory; stage
-times come from the run's own metadata in its Dagster instance.
+Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory (PSS, with
+the RSS sum beside it; see pipeline.memory); stage times come from the run's own metadata in
+its Dagster instance.
 """
 
 import os
@@ -17,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
-import psutil
 from spacy.attrs import IS_PUNCT
 
 from pipeline.batches import NLP_BATCH_SIZE
 from pipeline.ingest import scan
+from pipeline.memory import PeakMemory, tree
 from pipeline.nlp import load_model
 from pipeline.prepare import WorkItem, prepare
 from pipeline.settings import DEFAULT_MAX_BYTES
@@ -43,7 +43,6 @@ from pipeline.storage import (
     refresh_aggregates,
 )
 
-SAMPLE_SECONDS = 0.2
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
 TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
 
@@ -56,49 +55,14 @@ class RunFigures:
     seconds: float
     words: int
     files_processed: int
-    peak_mb: float
+    peak_mb: float  # PSS summed over the process tree
+    peak_rss_mb: float  # RSS summed over the same tree (counts shared pages once per process)
     stages: dict[str, float] = field(default_factory=dict)
     reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
 
     @property
     def words_per_second(self) -> float:
         return self.words / self.seconds if self.seconds else 0.0
-
-
-class PeakMemory:
-    """Samples the resident memory of a process and all its descendants; keeps the maximum."""
-
-    def __init__(self, pid: int) -> None:
-        self._root = psutil.Process(pid)
-        self.peak_bytes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, self._tree_rss())
-            time.sleep(SAMPLE_SECONDS)
-
-    def _tree_rss(self) -> int:
-        total = 0
-        try:
-            processes = [self._root, *self._root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return 0
-        for process in processes:
-            try:
-                total += process.memory_info().rss
-            except psutil.NoSuchProcess:
-                continue
-        return total
 
 
 def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None) -> int:
@@ -146,7 +110,7 @@ def corpus_run(
     command += ["--data", str(data), "--workers", str(workers)]
     clock = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with PeakMemory(process.pid) as memory:
+    with PeakMemory(tree(process.pid)) as memory:
         for line in _lines(process.stderr):
             if "files (" in line:
                 say(f"  {label}: {line.strip()}")
@@ -160,7 +124,8 @@ def corpus_run(
         seconds=seconds,
         words=int(meta.get("words_annotated", 0)),
         files_processed=int(meta.get("files_processed", 0)),
-        peak_mb=memory.peak_bytes / 2**20,
+        peak_mb=memory.peak_pss / 2**20,
+        peak_rss_mb=memory.peak_rss / 2**20,
         stages={k.removeprefix("seconds_"): v for k, v in meta.items() if k.startswith("seconds_")},
         reuse=_latest_metadata(home, ("text_reuse",)),
     )
@@ -306,14 +271,14 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines = [
         "",
         "== figures ==",
-        f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'peak MB':>9}",
+        f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'PSS MB':>9}{'RSS MB':>9}",
     ]
     lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare_seconds:>9.1f}")
     for run in (single, pooled, big):
         ratio = run.words_per_second / bare_rate
         lines.append(
             f"{'corpus run, ' + run.label:28}{run.words_per_second:>10,.0f}{ratio:>8.2f}"
-            f"{run.seconds:>9.1f}{run.peak_mb:>9.0f}"
+            f"{run.seconds:>9.1f}{run.peak_mb:>9.0f}{run.peak_rss_mb:>9.0f}"
         )
     lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
     lines.append("stage seconds, 1-process run: " + _stages(single))

@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import psutil
 from pipeline.batches import BatchSpec
 from pipeline.executors import Executor, InProcess, WorkerPool
 from pipeline.ingest import scan
+from pipeline.memory import PeakMemory, sample
 from pipeline.nlp import MODEL
 from pipeline.prepare import WorkItem
 from pipeline.settings import PROJECT_DIR
@@ -213,42 +213,6 @@ class LocalRayCluster:
             node.stop()
 
 
-class PeakMemory:
-    """The largest sum of proportional memory (PSS) seen over a changing set of processes.
-    PSS, not RSS: Ray's processes share the object store and libraries, which RSS would count
-    once per process (about 1.7x too much on an idle two-node cluster)."""
-
-    def __init__(self, processes: Callable[[], Iterable[psutil.Process]]) -> None:
-        self._processes = processes
-        self.peak_bytes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, pss(self._processes()))
-            self._stop.wait(SAMPLE_SECONDS)
-
-
-def pss(processes: Iterable[psutil.Process]) -> int:
-    """Summed once per process: this process's children include the cluster's `ray start`s."""
-    total = 0
-    for process in {p.pid: p for p in processes}.values():
-        try:
-            total += process.memory_full_info().pss
-        except psutil.Error:
-            continue
-    return total
-
-
 def own_tree() -> list[psutil.Process]:
     me = psutil.Process()
     return [me, *me.children(recursive=True)]
@@ -286,14 +250,14 @@ def measure(
 ) -> Throughput:
     """Process and commit every batch into a fresh lake, as the driver does."""
     words = batches = 0
-    with open_writer(data) as con, PeakMemory(processes) as memory:
+    with open_writer(data) as con, PeakMemory(processes, every=SAMPLE_SECONDS) as memory:
         clock = time.perf_counter()
         for result in executor.run(specs):
             write_batch(con, result.batch_id, result.tables)
             words += result.n_words
             batches += 1
         seconds = time.perf_counter() - clock
-    return Throughput(label, seconds, words, batches, memory.peak_bytes / 2**20)
+    return Throughput(label, seconds, words, batches, memory.peak_pss / 2**20)
 
 
 def bench_ray(
@@ -344,7 +308,7 @@ def _ray_run(
 
     with LocalRayCluster(root / "ray") as cluster:
         say(f"  cluster up in {cluster.startup_seconds:.1f} s at {cluster.gcs_address}")
-        idle_mb = pss(cluster.processes()) / 2**20
+        idle_mb = sample(cluster.processes())[0] / 2**20
         executor = RayExecutor(model, cluster.address, 1)
         tree = lambda: [*own_tree(), *cluster.processes()]  # noqa: E731
         run = measure("Ray, 2 nodes x 1 CPU", executor, specs, root / "d3", tree)

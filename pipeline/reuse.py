@@ -47,15 +47,16 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
-from datasketch import MinHash, MinHashLSH
+import pyarrow.compute as pc
+from datasketch import MinHash
 
-from pipeline.schema import REUSED_SENTENCES, TEXT_REUSE
+from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
 
 EXACT = "exact"
 NEAR_DUPLICATE = "near_duplicate"
@@ -77,6 +78,9 @@ NEAR_DUP_JACCARD = 0.5
 # The LSH index is tuned a little below the verification threshold so that pairs just above
 # 0.5 are not lost to banding; each candidate is then checked against NEAR_DUP_JACCARD.
 LSH_THRESHOLD = 0.4
+# The banding MinHashLSH(threshold=0.4, num_perm=128) chooses (minimising false positives and
+# negatives around the threshold): 32 bands of 4 values.
+LSH_BANDS, LSH_ROWS = 32, 4
 
 # Universal POS tags that carry content; everything else (auxiliaries, determiners, pronouns,
 # particles, punctuation, symbols) is the same in any two English sentences.
@@ -217,16 +221,60 @@ class Scored:
 
 
 def find_reuse(documents: pl.DataFrame, tokens: pl.DataFrame) -> tuple[pa.Table, pa.Table]:
-    """documents: doc_id, text (ok documents only). tokens: doc_id, sent_idx, tok_idx, lemma, pos, is_stop, is_punct.
-    Returns (text_reuse, reused_sentences) with the schemas pipeline.schema.TEXT_REUSE / REUSED_SENTENCES."""  # noqa: E501
-    doc_ids = sorted(set(documents["doc_id"].to_list()))
-    texts = dict(zip(documents["doc_id"].to_list(), documents["text"].to_list(), strict=True))
-    normalised = {doc_id: normalise_text(texts[doc_id] or "") for doc_id in doc_ids}
-    exact = exact_pairs(doc_ids, normalised)
-    near = near_duplicate_pairs(doc_ids, normalised, exclude=set(exact))
-    alignments = align_sentences(doc_ids, tokens, forced=sorted(near), diagonal=sorted(exact))
+    """Every pair of the corpus. documents: doc_id, text (ok documents only). tokens: doc_id,
+    sent_idx, tok_idx, lemma, pos, is_stop, is_punct. Returns (text_reuse, reused_sentences)
+    with the schemas pipeline.schema.TEXT_REUSE / REUSED_SENTENCES."""
+    signatures = sign_documents(documents.with_columns(source=pl.lit("")))
+    return detect(signatures, tokens)
+
+
+def detect(
+    signatures: pa.Table, tokens: pl.DataFrame, *, focus: Collection[str] | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """The pairs with at least one document in `focus` (every pair when None), from the
+    signatures (REUSE_SIGNATURES rows) and content tokens of the whole corpus."""
+    sig = pl.from_arrow(signatures)
+    doc_ids = sorted(sig["doc_id"].to_list())
+    chosen = None if focus is None else frozenset(focus)
+    exact = exact_pairs(sig, chosen)
+    near = near_duplicate_pairs(sig, chosen, exclude=set(exact))
+    alignments = align_sentences(
+        doc_ids, tokens, forced=sorted(near), diagonal=sorted(exact), focus=chosen
+    )
     reported = classify(exact, near, alignments)
     return reuse_table(reported), reused_sentences_table(reported, alignments)
+
+
+def sign_documents(documents: pl.DataFrame) -> pa.Table:
+    """REUSE_SIGNATURES rows for documents (doc_id, source, text): the hash of the normalised
+    text (exact copies) and the MinHash of its shingles (near duplicates); both null for a
+    text with no words."""
+    hashes: dict[str, int] = {}
+    rows = documents.select("doc_id", "source", "text").rows()
+    normalised = [normalise_text(text or "") for _, _, text in rows]
+    worded = [i for i, text in enumerate(normalised) if text]
+    shingles = [shingle_hashes(normalised[i].split(), hashes) for i in worded]
+    minhashes = MinHash.bulk(shingles, num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+    signature: dict[int, bytes] = {
+        i: m.hashvalues.astype(np.uint32).tobytes() for i, m in zip(worded, minhashes, strict=True)
+    }
+    return pa.table(
+        {
+            "doc_id": [doc_id for doc_id, _, _ in rows],
+            "source": [source for _, source, _ in rows],
+            "text_hash": [
+                hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None
+                for text in normalised
+            ],
+            "minhash": [signature.get(i) for i in range(len(rows))],
+        },
+        schema=REUSE_SIGNATURES,
+    )
+
+
+def touches(focus: frozenset[str] | None, doc_a: str, doc_b: str) -> bool:
+    """Whether a pair is to be (re)computed: always in a full pass, else if a side changed."""
+    return focus is None or doc_a in focus or doc_b in focus
 
 
 # --- exact -------------------------------------------------------------------------------
@@ -238,15 +286,18 @@ def normalise_text(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
-def exact_pairs(doc_ids: list[str], normalised: dict[str, str]) -> dict[tuple[str, str], float]:
+def exact_pairs(
+    signatures: pl.DataFrame, focus: frozenset[str] | None
+) -> dict[tuple[str, str], float]:
     """Pairs of documents whose normalised texts are identical, grouped by hash."""
-    groups: dict[str, list[str]] = {}
-    for doc_id in doc_ids:
-        if normalised[doc_id]:
-            digest = hashlib.sha256(normalised[doc_id].encode("utf-8")).hexdigest()
-            groups.setdefault(digest, []).append(doc_id)
-    pairs = (pair for group in groups.values() for pair in pairs_within(group))
-    return dict.fromkeys(sorted(pairs), 1.0)
+    groups = (
+        signatures.filter(pl.col("text_hash").is_not_null())
+        .group_by("text_hash")
+        .agg(pl.col("doc_id").sort())
+        .filter(pl.col("doc_id").list.len() > 1)
+    )
+    pairs = (pair for group in groups["doc_id"].to_list() for pair in pairs_within(group))
+    return dict.fromkeys(sorted(p for p in pairs if touches(focus, *p)), 1.0)
 
 
 def pairs_within(group: list[str]) -> Iterable[tuple[str, str]]:
@@ -282,25 +333,53 @@ def shingle_hashes(words: list[str], hashes: dict[str, int]) -> np.ndarray:
 
 
 def near_duplicate_pairs(
-    doc_ids: list[str], normalised: dict[str, str], exclude: set[tuple[str, str]]
+    signatures: pl.DataFrame, focus: frozenset[str] | None, exclude: set[tuple[str, str]]
 ) -> dict[tuple[str, str], float]:
-    """Pairs whose estimated shingle Jaccard is at least NEAR_DUP_JACCARD, via MinHash LSH."""
-    hashes: dict[str, int] = {}
-    ids = [doc_id for doc_id in doc_ids if normalised[doc_id]]
-    shingle_sets = [shingle_hashes(normalised[doc_id].split(), hashes) for doc_id in ids]
-    minhashes = MinHash.bulk(shingle_sets, num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
-    signatures = dict(zip(ids, minhashes, strict=True))
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    for doc_id in ids:
-        lsh.insert(doc_id, signatures[doc_id])
-    found: dict[tuple[str, str], float] = {}
-    for doc_a in ids:
-        for doc_b in sorted(lsh.query(signatures[doc_a])):
-            if doc_a < doc_b and (doc_a, doc_b) not in exclude:
-                jaccard = signatures[doc_a].jaccard(signatures[doc_b])
-                if jaccard >= NEAR_DUP_JACCARD:
-                    found[(doc_a, doc_b)] = jaccard
+    """Pairs whose estimated shingle Jaccard is at least NEAR_DUP_JACCARD.
+
+    LSH: a pair is a candidate when its signatures agree on all LSH_ROWS values of at least
+    one of LSH_BANDS bands (the banding datasketch's MinHashLSH chooses for LSH_THRESHOLD),
+    found by a join on (band, values); then the estimate is checked.
+    """
+    signed = signatures.filter(pl.col("minhash").is_not_null()).sort("doc_id")
+    ids = signed["doc_id"].to_list()
+    matrix = np.frombuffer(b"".join(signed["minhash"].to_list()), dtype=np.uint32)
+    matrix = matrix.reshape(len(ids), NUM_PERM)
+    candidates = band_candidates(matrix, [focus is None or i in focus for i in ids])
+    a, b = candidates[:, 0], candidates[:, 1]
+    jaccard = (matrix[a] == matrix[b]).mean(axis=1) if len(a) else np.zeros(0)
+    found = {
+        (ids[i], ids[j]): float(score)
+        for i, j, score in zip(a.tolist(), b.tolist(), jaccard.tolist(), strict=True)
+        if score >= NEAR_DUP_JACCARD and (ids[i], ids[j]) not in exclude
+    }
     return dict(sorted(found.items()))
+
+
+def band_candidates(matrix: np.ndarray, chosen: list[bool]) -> np.ndarray:
+    """Row-index pairs (i < j), one side chosen, equal on every value of at least one band."""
+    bands = matrix[:, : LSH_BANDS * LSH_ROWS].reshape(len(matrix), LSH_BANDS, LSH_ROWS)
+    keys = pl.DataFrame(
+        {
+            "row": np.repeat(np.arange(len(matrix), dtype=np.int64), LSH_BANDS),
+            "band": np.tile(np.arange(LSH_BANDS, dtype=np.int16), len(matrix)),
+            **{f"v{k}": bands[:, :, k].ravel() for k in range(LSH_ROWS)},
+        }
+    ).with_columns(chosen=pl.Series(np.repeat(np.array(chosen, dtype=bool), LSH_BANDS)))
+    on = ["band", *(f"v{k}" for k in range(LSH_ROWS))]
+    pairs = (
+        keys.filter("chosen")
+        .join(keys, on=on, suffix="_o")
+        # a pair of two chosen rows is met from both sides: keep it once, from the lower row
+        .filter(
+            (pl.col("row") != pl.col("row_o"))
+            & ~(pl.col("chosen_o") & (pl.col("row_o") < pl.col("row")))
+        )
+        .select(i=pl.min_horizontal("row", "row_o"), j=pl.max_horizontal("row", "row_o"))
+        .unique()
+        .sort("i", "j")
+    )
+    return pairs.to_numpy().reshape(-1, 2)
 
 
 # --- rewrites: sentence alignment ----------------------------------------------------------
@@ -351,18 +430,35 @@ def idf_weights(lemmas: pl.DataFrame, n_sentences: int) -> pl.DataFrame:
     )
 
 
-def indexed_candidates(lemmas: pl.DataFrame) -> pl.DataFrame:
-    """Sentence pairs of different documents sharing enough lemmas that are not too common.
+def indexed_candidates(lemmas: pl.DataFrame, focus: list[int] | None = None) -> pl.DataFrame:
+    """Sentence pairs of different documents sharing enough lemmas that are not too common;
+    only pairs with a document in `focus` (dids) when given.
 
-    The inverted index is a self-join on lemma of the postings of indexed lemmas; a pair of
-    sentence ids is packed into one integer key so counting shared lemmas is one group-by.
+    The inverted index is a join on lemma of the postings of indexed lemmas (of the focus
+    documents with all, or all with all); a pair of sentence ids is packed into one integer
+    key so counting shared lemmas is one group-by.
     """
     n = int(lemmas["sid"].max() or 0) + 1
     index = lemmas.filter(pl.col("df") <= MAX_LEMMA_SENTENCES).select("lid", "did", "sid")
+    if focus is None:
+        joined = index.join(index, on="lid", suffix="_b").filter(pl.col("did") < pl.col("did_b"))
+    else:
+        chosen = index.filter(pl.col("did").is_in(focus))
+        other_chosen = pl.col("did_o").is_in(focus)
+        joined = (
+            chosen.join(index, on="lid", suffix="_o")
+            # a pair of two focus documents is met from both sides: count it from the lower did
+            .filter(
+                (pl.col("did") != pl.col("did_o"))
+                & ~(other_chosen & (pl.col("did_o") < pl.col("did")))
+            )
+            .select(
+                sid=pl.when(pl.col("did") < pl.col("did_o")).then("sid").otherwise("sid_o"),
+                sid_b=pl.when(pl.col("did") < pl.col("did_o")).then("sid_o").otherwise("sid"),
+            )
+        )
     return (
-        index.join(index, on="lid", suffix="_b")
-        .filter(pl.col("did") < pl.col("did_b"))
-        .group_by(key=pl.col("sid") * n + pl.col("sid_b"))
+        joined.group_by(key=pl.col("sid") * n + pl.col("sid_b"))
         .agg(shared=pl.len())
         .filter(pl.col("shared") >= MIN_SHARED_RARE_LEMMAS)
         .select(sid_a=pl.col("key") // n, sid_b=pl.col("key") % n)
@@ -431,11 +527,13 @@ def scored_pairs(
     tokens: pl.DataFrame,
     forced: list[tuple[str, str]],
     diagonal: list[tuple[str, str]] = (),
+    focus: frozenset[str] | None = None,
 ) -> Scored:
     """Candidate sentence pairs scored at least WEAK_SIMILARITY, with sentence counts."""
     lemmas = content_lemmas(doc_ids, tokens)
+    dids = None if focus is None else [i for i, d in enumerate(doc_ids) if d in focus]
     candidates = pl.concat(
-        [indexed_candidates(lemmas), forced_candidates(doc_ids, lemmas, forced, diagonal)]
+        [indexed_candidates(lemmas, dids), forced_candidates(doc_ids, lemmas, forced, diagonal)]
     ).unique()
     scored = score_candidates(lemmas, candidates).filter(pl.col("score") >= WEAK_SIMILARITY)
     anchored = scored.filter(pl.col("score") >= STRONG_SIMILARITY).select(_PAIR_KEYS).unique()
@@ -456,9 +554,11 @@ def align_sentences(
     tokens: pl.DataFrame,
     forced: list[tuple[str, str]],
     diagonal: list[tuple[str, str]] = (),
+    focus: frozenset[str] | None = None,
 ) -> list[DocAlignment]:
-    """The aligned sentences of every document pair that has at least one anchor."""
-    scored = scored_pairs(doc_ids, tokens, forced, diagonal)
+    """The aligned sentences of every document pair (with a side in `focus`, when given) that
+    has at least one anchor."""
+    scored = scored_pairs(doc_ids, tokens, forced, diagonal, focus)
     rows = scored.rows.iter_rows()
     alignments: list[DocAlignment] = []
     for (did_a, did_b), group in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
@@ -630,3 +730,19 @@ def reused_sentences_table(rows: list[ReusePair], alignments: list[DocAlignment]
     ]
     sentences.sort(key=lambda s: (s.doc_a, s.doc_b, s.sent_a, s.sent_b))
     return pa.Table.from_pylist([asdict(s) for s in sentences], schema=REUSED_SENTENCES)
+
+
+# --- incremental passes --------------------------------------------------------------------
+
+
+def changed_documents(current: dict[str, str], stored: dict[str, str]) -> frozenset[str]:
+    """Documents (doc_id -> source) that are new or whose source moved since the last pass."""
+    return frozenset(doc_id for doc_id, source in current.items() if stored.get(doc_id) != source)
+
+
+def merge(previous: pa.Table, found: pa.Table, stale: Collection[str], keys: list[str]) -> pa.Table:
+    """The rows of `previous` with no side in `stale`, and the `found` ones, sorted by keys."""
+    gone = pa.array(sorted(stale), type=pa.string())
+    keep = pc.invert(pc.or_(pc.is_in(previous["doc_a"], gone), pc.is_in(previous["doc_b"], gone)))
+    merged = pa.concat_tables([previous.filter(keep).cast(found.schema), found])
+    return merged.sort_by([(key, "ascending") for key in keys])

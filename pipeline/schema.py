@@ -148,6 +148,18 @@ TEXT_REUSE = pa.schema(
     ]
 )
 
+# One row per `ok` document as text reuse last saw it; `source` is what it was computed from
+# (content hash, code version of the document's rows, and of reuse itself), so a document
+# whose source moved is compared again and the others are not.
+REUSE_SIGNATURES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source", pa.string()),
+        ("text_hash", pa.string()),  # sha256 of the normalised text; null when it has no words
+        ("minhash", pa.binary()),  # NUM_PERM uint32 values, little-endian; null likewise
+    ]
+)
+
 REUSED_SENTENCES = pa.schema(
     [
         ("doc_a", pa.string()),

@@ -5,12 +5,11 @@ import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.resources import LakeResource
-from pipeline.reuse import find_reuse
-from pipeline.storage import SQL_DIR, fingerprint, is_up_to_date, replace_tables
+from pipeline.reuse_update import update_reuse
+from pipeline.storage import fingerprint, is_up_to_date
 from pipeline.versions import source_hash
 
-REUSE_SQL = SQL_DIR / "reuse"
-REUSE_VERSION = source_hash(("reuse.py",))
+REUSE_VERSION = source_hash(("reuse.py", "reuse_update.py"))
 SPECS = [
     dg.AssetSpec(
         "text_reuse",
@@ -37,30 +36,30 @@ SPECS = [
 @dg.multi_asset(specs=SPECS)
 def text_reuse(lake: LakeResource) -> Iterator[dg.MaterializeResult]:
     """Find exact copies, near duplicates (MinHash/LSH) and spun rewrites (indexed sentence
-    alignment) over the whole corpus, and replace both tables in one transaction."""
+    alignment). Only documents new or changed since the last pass are compared with the
+    corpus; their pairs are replaced and the rest kept, in one transaction."""
     clock = time.perf_counter()
+    compared = removed = 0
     with lake.writer() as con:
         stamp = fingerprint(con, REUSE_VERSION)
         if is_up_to_date(con, "text_reuse", stamp):
             pairs = con.execute("SELECT * FROM text_reuse").fetch_arrow_table()
             sentences = con.execute("SELECT count(*) FROM reused_sentences").fetchone()[0]
-            recomputed = False
+            full = False
         else:
-            documents = con.sql((REUSE_SQL / "documents.sql").read_text()).pl()
-            tokens = con.sql((REUSE_SQL / "tokens.sql").read_text()).pl()
-            pairs, aligned = find_reuse(documents, tokens)
-            tables = {"text_reuse": pairs, "reused_sentences": aligned}
-            replace_tables(con, tables, state=("text_reuse", stamp))
-            sentences, recomputed = aligned.num_rows, True
+            update = update_reuse(con, REUSE_VERSION, state=("text_reuse", stamp))
+            pairs, sentences, full = update.pairs, update.n_sentences, update.full
+            compared, removed = update.compared, update.removed
     kinds = pairs.group_by("kind").aggregate([("kind", "count")]).to_pylist()
     by_kind = {row["kind"]: row["kind_count"] for row in kinds}
-    seconds = round(time.perf_counter() - clock, 3)
     yield dg.MaterializeResult(
         asset_key="text_reuse",
         metadata={
             "dagster/row_count": pairs.num_rows,
-            "seconds": seconds,
-            "recomputed": recomputed,
+            "seconds": round(time.perf_counter() - clock, 3),
+            "documents_compared": compared,
+            "documents_removed": removed,
+            "full_pass": full,
             **by_kind,
         },
     )

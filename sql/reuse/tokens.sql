@@ -1,2 +1,7 @@
--- The lemmas of every token, by sentence: the input of rewrite detection.
-SELECT doc_id, sent_idx, tok_idx, lemma, pos, is_stop, is_punct FROM tokens ORDER BY doc_id, tok_idx
+-- The content tokens of every sentence (not stop words, not punctuation, a content part of
+-- speech from the list $1): the input of rewrite detection, filtered here so that only a
+-- fraction of the tokens table leaves DuckDB.
+SELECT doc_id, sent_idx, tok_idx, lemma, pos, is_stop, is_punct
+FROM tokens
+WHERE NOT is_stop AND NOT is_punct AND list_contains($1, pos)
+ORDER BY doc_id, tok_idx
