@@ -2,7 +2,10 @@
 (in-process, worker processes, Ray actors), so a local and a distributed run write the same rows.
 """
 
+import ctypes
+import ctypes.util
 import hashlib
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,12 +16,15 @@ import pyarrow.compute as pc
 from spacy.language import Language
 
 from pipeline.ingest import NotText, read_bytes, sha256
-from pipeline.nlp import to_tables
+from pipeline.nlp import stream_tables
 from pipeline.prepare import Prepared, WorkItem, prepare
 from pipeline.schema import DOCUMENTS, FILES, REMOVED_LINES
 
 TOUCHED = pa.schema([("doc_id", pa.string()), ("n_bytes", pa.int64()), ("mtime_ns", pa.int64())])
 NLP_BATCH_SIZE = 16  # measured: same speed as 64, peak parse memory 420 MB instead of 720
+# glibc keeps freed heap pages of a batch's Docs mapped; handing them back after each batch
+# keeps a worker at ~330 MB instead of 470-520 MB and growing (measured over 1,000 BBC files).
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform == "linux" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +68,10 @@ def process_batch(spec: BatchSpec, nlp: Language) -> BatchResult:
 
     clock = time.perf_counter()
     texts = ((p.document["text"], p.item.doc_id) for p in work if p.annotate)
-    docs = list(nlp.pipe(texts, as_tuples=True, batch_size=NLP_BATCH_SIZE))
-    nlp_seconds = time.perf_counter() - clock
+    annotations, convert = stream_tables(nlp, texts, batch_size=NLP_BATCH_SIZE)
+    nlp_seconds = time.perf_counter() - clock - convert
 
     clock = time.perf_counter()
-    annotations = to_tables(docs)
     now = datetime.now(UTC)
     tables = {
         "documents": pa.Table.from_pylist([p.document for p in work], schema=DOCUMENTS),
@@ -77,7 +82,8 @@ def process_batch(spec: BatchSpec, nlp: Language) -> BatchResult:
         "files": _files_table(work, spec.code_version, now),
     }
     words = pc.sum(pc.invert(annotations.tokens.column("is_punct"))).as_py()
-    convert = time.perf_counter() - clock
+    convert += time.perf_counter() - clock
+    release_memory()
     return BatchResult(
         batch_id=spec.batch_id,
         tables=tables,
@@ -86,6 +92,12 @@ def process_batch(spec: BatchSpec, nlp: Language) -> BatchResult:
         n_words=words or 0,
         seconds={"read_clean": read_clean, "nlp": nlp_seconds, "convert": convert},
     )
+
+
+def release_memory() -> None:
+    """Return freed heap pages to the system (glibc's malloc_trim; a no-op elsewhere)."""
+    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
 
 
 def _unchanged(item: WorkItem, max_bytes: int) -> bool:

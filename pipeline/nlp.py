@@ -1,11 +1,12 @@
 """spaCy annotation: a batch of cleaned texts in, column tables out.
 
-Docs are converted in bulk with `Doc.to_array` over the whole batch (hash ids mapped to strings
-once per distinct value), never token by token in Python, so conversion stays a small share of
-the model's own time. Only entities are walked one by one (a handful per document).
+Docs are converted in bulk with `Doc.to_array`, a minibatch at a time as it is parsed (hash ids
+mapped to strings once per distinct value), never token by token in Python, so conversion stays
+a small share of the model's own time. Only entities are walked one by one (a handful per document).
 """
 
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -55,13 +56,34 @@ def annotate(
     nlp: Language, texts: Iterable[tuple[str, str]], *, batch_size: int = 64
 ) -> Annotations:
     """Annotate (doc_id, text) pairs; the tables hold every document in input order."""
-    docs = [
-        (doc, doc_id)
-        for doc, doc_id in nlp.pipe(
-            ((text, doc_id) for doc_id, text in texts), as_tuples=True, batch_size=batch_size
-        )
-    ]
-    return to_tables(docs)
+    pairs = ((text, doc_id) for doc_id, text in texts)
+    return stream_tables(nlp, pairs, batch_size=batch_size)[0]
+
+
+def stream_tables(
+    nlp: Language, texts: Iterable[tuple[str, str]], *, batch_size: int
+) -> tuple[Annotations, float]:
+    """Annotate (text, doc_id) pairs, converting each minibatch of Docs to columns as soon as
+    it is parsed, so only `batch_size` Docs (with their tok2vec tensors) are alive at once.
+    Returns the tables and the seconds spent converting (the rest is spaCy's)."""
+    parts: list[Annotations] = []
+    convert = 0.0
+    chunk: list[tuple[Doc, str]] = []
+    for pair in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+        chunk.append(pair)
+        if len(chunk) == batch_size:
+            clock = time.perf_counter()
+            parts.append(to_tables(chunk))
+            convert += time.perf_counter() - clock
+            chunk = []
+    clock = time.perf_counter()
+    parts.append(to_tables(chunk))
+    tables = Annotations(
+        sentences=pa.concat_tables(p.sentences for p in parts),
+        tokens=pa.concat_tables(p.tokens for p in parts),
+        entities=pa.concat_tables(p.entities for p in parts),
+    )
+    return tables, convert + time.perf_counter() - clock
 
 
 def to_tables(docs: list[tuple[Doc, str]]) -> Annotations:

@@ -40,3 +40,16 @@ def test_no_documents_give_empty_tables():
     result = to_tables([])
     assert result.tokens.num_rows == 0
     assert result.tokens.schema == TOKENS
+
+
+def test_streamed_minibatches_give_the_same_tables_as_one_conversion():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    texts = [(f"{i}.txt", f"Story {i} starts. It ends in Kyiv on day {i}.") for i in range(7)]
+    streamed = annotate(nlp, texts, batch_size=3)  # minibatches of 3, 3 and 1
+    whole = to_tables([(doc, doc_id) for doc_id, doc in ((d, nlp(t)) for d, t in texts)])
+    assert streamed.tokens.equals(whole.tokens)
+    assert streamed.sentences.equals(whole.sentences)
+    assert streamed.entities.equals(whole.entities)
+    assert streamed.tokens.num_rows == 7 * 12
+    assert streamed.tokens.column("doc_id").num_chunks == 3
