@@ -6,8 +6,8 @@ pairs of sentences:
 
 - **exact**: the text normalised (NFKC, case-folded, every run of punctuation and whitespace
   made one space) is hashed; documents with the same hash are copies. One pass, grouped by hash.
-- **near_duplicate**: a MinHash (datasketch, fixed seed) of each document's 5-word shingles
-  goes into a MinHash LSH index, which returns as candidates only documents that collide in at
+- **near_duplicate**: a MinHash (datasketch's scheme, fixed seed) of each document's 5-word shingles
+  goes into an LSH banding, which returns as candidates only documents that collide in at
   least one band; a candidate pair is kept when its estimated Jaccard similarity is at least
   `NEAR_DUP_JACCARD`. This finds copies with edits, a changed headline, a cut or added ending.
 - **rewrite**: a spun article changes most words, so shingles rarely survive, but each
@@ -54,7 +54,6 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
-from datasketch import MinHash
 
 from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
 
@@ -131,6 +130,11 @@ WEIGHT_SCALE = 1_000_000
 # Odd 64-bit constant (from the golden ratio) mixing word hashes into a shingle hash.
 _SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _NON_WORD = re.compile(r"[\W_]+")
+# The MinHash permutations, drawn as datasketch draws them for seed MINHASH_SEED (its own
+# implementation is not used: importing it loads scipy and pandas, 0.7 s and 40 MB per run).
+_PERMUTATIONS = np.random.RandomState(MINHASH_SEED)
+_PERM_A = _PERMUTATIONS.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_PERM_B = _PERMUTATIONS.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
 _PAIR_KEYS = ["did_a", "did_b"]
 
 
@@ -252,11 +256,10 @@ def sign_documents(documents: pl.DataFrame) -> pa.Table:
     hashes: dict[str, int] = {}
     rows = documents.select("doc_id", "source", "text").rows()
     normalised = [normalise_text(text or "") for _, _, text in rows]
-    worded = [i for i, text in enumerate(normalised) if text]
-    shingles = [shingle_hashes(normalised[i].split(), hashes) for i in worded]
-    minhashes = MinHash.bulk(shingles, num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
-    signature: dict[int, bytes] = {
-        i: m.hashvalues.astype(np.uint32).tobytes() for i, m in zip(worded, minhashes, strict=True)
+    signature = {
+        i: minhash(shingle_hashes(text.split(), hashes)).tobytes()
+        for i, text in enumerate(normalised)
+        if text
     }
     return pa.table(
         {
@@ -380,6 +383,22 @@ def band_candidates(matrix: np.ndarray, chosen: list[bool]) -> np.ndarray:
         .sort("i", "j")
     )
     return pairs.to_numpy().reshape(-1, 2)
+
+
+def minhash(shingles: np.ndarray) -> np.ndarray:
+    """The NUM_PERM minima of a set of 32-bit shingle hashes (uint32), as datasketch 2.0's
+    default scheme computes them: each hash pre-mixed by the MurmurHash3 finalizer, then
+    mapped by h -> a*h + b mod 2^32 (odd a: a bijection) for each permutation."""
+    mixed = _fmix32(shingles.astype(np.uint32))[:, np.newaxis]
+    return (mixed * _PERM_A + _PERM_B).min(axis=0)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 # --- rewrites: sentence alignment ----------------------------------------------------------

