@@ -59,6 +59,7 @@ class RunFigures:
     peak_rss_mb: float  # RSS summed over the same tree (counts shared pages once per process)
     stages: dict[str, float] = field(default_factory=dict)
     reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
+    aggregates_seconds: float = 0.0
 
     @property
     def words_per_second(self) -> float:
@@ -128,6 +129,7 @@ def corpus_run(
         peak_rss_mb=memory.peak_rss / 2**20,
         stages={k.removeprefix("seconds_"): v for k, v in meta.items() if k.startswith("seconds_")},
         reuse=_latest_metadata(home, ("text_reuse",)),
+        aggregates_seconds=_latest_metadata(home, ("entity_counts",)).get("seconds", 0.0),
     )
 
 
@@ -285,10 +287,13 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     measured = sum(single.stages.get(k, 0.0) for k in ("scan", "wait", "commit"))
     lines.append(f"  of {single.seconds:.1f} s: scan+process+commit {measured:.1f} s, the rest "
                  f"(start-up, Dagster, aggregates) {single.seconds - measured:.1f} s")  # fmt: skip
-    lines.append(f"memory: 1 copy {pooled.peak_mb:.0f} MB vs {copies} copies {big.peak_mb:.0f} MB "
-                 f"({workers} workers each)")  # fmt: skip
+    lines.append(f"memory (PSS of the process tree): 1 copy {pooled.peak_mb:.0f} MB vs {copies} "
+                 f"copies {big.peak_mb:.0f} MB ({workers} workers each)")  # fmt: skip
     lines.append(f"+1 file on {figures['files'][1]} files: {increment.files_processed} file(s) "
                  f"through NLP, whole command {increment.seconds:.1f} s")  # fmt: skip
+    lines.append(f"  of which text reuse {increment.reuse.get('seconds', 0):.1f} s "
+                 f"({increment.reuse.get('documents_compared', 0):.0f} document(s) compared), "
+                 f"aggregates {increment.aggregates_seconds:.1f} s")  # fmt: skip
     for run in (single, big):
         kinds = ", ".join(f"{k} {run.reuse.get(k, 0):.0f}" for k in REUSE_KINDS)
         lines.append(f"text reuse over {run.label}: {kinds} pairs in "
