@@ -2,6 +2,7 @@
 
 Phases (each printed as it goes, figures at the end):
 1. bare spaCy: `nlp.pipe` over the cleaned texts on one core, no storage (the yardstick);
+   then N processes parsing shares of the same texts at once (the machine's parallel ceiling);
 2. `corpus run` over 1 copy of the corpus, one process, into a fresh lake;
 3. the same with N worker processes;
 4. `corpus run` over K copies (new names), to see memory stay flat as the corpus grows;
@@ -13,6 +14,7 @@ the RSS sum beside it; see pipeline.memory); stage times come from the run's own
 its Dagster instance.
 """
 
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -93,6 +95,35 @@ def bare_spacy(seeds: Path, model: str, say: Callable[[str], None]) -> tuple[flo
             last = time.perf_counter()
             say(f"  bare spaCy: {i}/{len(texts)} texts, {words / (last - clock):,.0f} words/s")
     return time.perf_counter() - clock, words, clean_seconds
+
+
+def bare_spacy_parallel(seeds: Path, model: str, processes: int) -> tuple[float, int]:
+    """Seconds and words of `processes` processes parsing equal shares of the cleaned texts at
+    once (each loads the model first; parsing starts together): the ceiling of any parallel
+    run on this machine, as the processes share its caches and memory bandwidth."""
+    texts = [t for t in (_cleaned(file) for file in scan(seeds, 16)) if t]
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(processes), context.Queue()
+    workers = [
+        context.Process(target=_parse_share, args=(model, texts[i::processes], barrier, results))
+        for i in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    return max(seconds for seconds, _ in outcomes), sum(words for _, words in outcomes)
+
+
+def _parse_share(model: str, texts: list[str], barrier: object, results: object) -> None:
+    nlp = load_model(model)
+    barrier.wait()
+    clock = time.perf_counter()
+    words = 0
+    for doc in nlp.pipe(texts, batch_size=NLP_BATCH_SIZE):
+        words += len(doc) - int(doc.to_array(IS_PUNCT).sum())
+    results.put((time.perf_counter() - clock, words))
 
 
 def _cleaned(file: object) -> str:
@@ -237,6 +268,9 @@ def _bench(
     bare_seconds, bare_words, clean_seconds = bare_spacy(one, model, say)
     bare_rate = bare_words / bare_seconds
     say(f"  {bare_words:,} words in {bare_seconds:.1f} s = {bare_rate:,.0f} words/s")
+    say(f"1/6 bare spaCy, {workers} processes at once over shares of the same texts")
+    parallel_seconds, parallel_words = bare_spacy_parallel(one, model, workers)
+    say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
 
     say("2/6 corpus run, 1 copy, one process")
     single = corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
@@ -257,6 +291,7 @@ def _bench(
     lake = lake_figures(root / "data4")
     figures = {
         "bare": (bare_seconds, bare_words, bare_rate, clean_seconds),
+        "bare_parallel": (parallel_seconds, parallel_words),
         "runs": [single, pooled, big, increment],
         "lake": lake,
         "files": (n_one, n_many),
@@ -276,6 +311,10 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
         f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'PSS MB':>9}{'RSS MB':>9}",
     ]
     lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare_seconds:>9.1f}")
+    parallel_seconds, parallel_words = figures["bare_parallel"]
+    parallel_rate = parallel_words / parallel_seconds
+    lines.append(f"{f'bare spaCy ({workers} at once)':28}{parallel_rate:>10,.0f}"
+                 f"{parallel_rate / bare_rate:>8.2f}{parallel_seconds:>9.1f}")  # fmt: skip
     for run in (single, pooled, big):
         ratio = run.words_per_second / bare_rate
         lines.append(

@@ -90,6 +90,7 @@ def execute(
                 "config": {"force_all": force_all, "force": force or [], "show_progress": True}
             },
             "aggregates": {"config": {"maintain": maintain}},
+            "text_reuse": {"config": {"full": force_all}},
         },
         "loggers": {"console": {"config": {"log_level": "WARNING"}}},
     }

