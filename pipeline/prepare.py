@@ -21,6 +21,19 @@ MIN_LANGUAGE_CONFIDENCE = 0.9
 ANNOTATED_LANGUAGES = ("en", "und")  # the model is English; "und" is too short to tell
 MAX_REASON_CHARS = 300
 LANGUAGE_SAMPLE_CHARS = 1_000  # enough for a confident call, 5x cheaper than 5,000
+# English function words are a quarter or more of the words of English prose (BBC articles:
+# median 33 %, 5th percentile 26 %, 97.6 % at or above 25 %) and about a tenth at most of
+# German, French, Spanish, Dutch or Italian news sentences (5.6-10.8 %). At or above
+# ENGLISH_SHARE the text is English without asking the language model, which costs ~1.3 ms
+# a document (a quarter of reading and cleaning); below it, the model decides.
+# fmt: off
+ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "on", "was", "with", "he",
+    "as", "be", "by", "at", "have", "are", "this", "from", "but", "not", "has", "they", "his",
+    "had", "an", "were", "which", "their", "been", "will", "would", "said",
+})
+# fmt: on
+ENGLISH_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,5 +174,8 @@ def detect_language(text: str) -> str:
     sample = text[:LANGUAGE_SAMPLE_CHARS]
     if len(sample) < MIN_LANGUAGE_CHARS:
         return "und"
+    words = sample.lower().split()
+    if sum(word in ENGLISH_FUNCTION_WORDS for word in words) >= ENGLISH_SHARE * len(words):
+        return "en"
     language, confidence = _identifier().classify(sample)
     return language if confidence >= MIN_LANGUAGE_CONFIDENCE else "und"

@@ -350,6 +350,24 @@ def test_non_english_is_recorded_with_its_language_and_not_annotated(tmp_path: P
         ("Городской совет во вторник утвердил новый бюджет.", "ru"),
         ("The council approved the new budget on Tuesday after a long debate.", "en"),
         ("Kyiv, Monday.", "und"),
+        # the function-word shortcut must not take these for English (it leaves them to the model)
+        (
+            "De gemeenteraad heeft dinsdag na een lang debat de nieuwe begroting aangenomen. De "
+            "stad wil in scholen en wegen investeren, zei de burgemeester, en het was een lange "
+            "vergadering in de oude hal.",
+            "nl",
+        ),
+        (
+            "El ayuntamiento aprobó el martes el nuevo presupuesto tras un largo debate. La "
+            "ciudad va a invertir en escuelas y calles, dijo el alcalde.",
+            "es",
+        ),
+        # ...and English with few function words (a headline list) still reaches the model
+        (
+            "Shares slumped worldwide yesterday; investors fear recession, analysts warn, citing "
+            "weak factory data.",
+            "en",
+        ),
     ],
 )
 def test_language_of_short_texts(text: str, language: str) -> None:
