@@ -629,12 +629,19 @@ def copy_alignments(
     aligned sentence by sentence at 1.0 without scoring (what scoring and aligning would find;
     in a corpus of many copies it is most of the work). Copies parsed differently (e.g. one
     in capitals) are left to the scored diagonal."""
-    hashed = lemmas.group_by("did", "sent_idx").agg(pl.col("lid").sort()).sort("did", "sent_idx")
-    hashed = hashed.with_columns(h=pl.col("lid").hash())
+    exact = list(exact)
+    position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    involved = sorted({position[doc_id] for pair in exact for doc_id in pair})
+    hashed = (
+        lemmas.filter(pl.col("did").is_in(involved))
+        .group_by("did", "sent_idx")
+        .agg(pl.col("lid").sort())
+        .sort("did", "sent_idx")
+        .with_columns(h=pl.col("lid").hash())
+    )
     sequences: dict[int, list[tuple[int, int]]] = {}
     for did, sent_idx, h in hashed.select("did", "sent_idx", "h").iter_rows():
         sequences.setdefault(did, []).append((sent_idx, h))
-    position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     alignments = []
     for doc_a, doc_b in exact:
         seq_a = sequences.get(position[doc_a], [])

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.batches import BatchSpec
-from pipeline.executors import Executor
+from pipeline.executors import Executor, InProcess
 from pipeline.ingest import SeenFile, scan
 from pipeline.prepare import WorkItem
 from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
@@ -130,20 +130,25 @@ TAIL_FULL_BATCHES = 2
 TAIL_BATCHES = 8
 
 
-def batch_specs(items: tuple[WorkItem, ...], options: SyncOptions, version: str) -> list[BatchSpec]:
-    """Batches of `batch_docs` files, except the last two batches' worth, which go out in
-    TAIL_BATCHES smaller ones: parallel workers then finish within a small batch of each
-    other instead of one parsing a full last batch while the others wait."""
+def batch_specs(
+    items: tuple[WorkItem, ...], options: SyncOptions, version: str, *, split_tail: bool = True
+) -> list[BatchSpec]:
+    """Batches of `batch_docs` files, except (with `split_tail`, for parallel workers) the last
+    two batches' worth, which go out in TAIL_BATCHES smaller ones: the workers then finish
+    within a small batch of each other instead of one parsing a full last batch while the
+    others wait."""
     run_id = uuid.uuid4().hex
+    bounds = batch_bounds(len(items), max(1, options.batch_docs), split_tail=split_tail)
     return [
-        BatchSpec(items[start:end], version, options.max_bytes, run_id)
-        for start, end in batch_bounds(len(items), max(1, options.batch_docs))
+        BatchSpec(items[start:end], version, options.max_bytes, run_id) for start, end in bounds
     ]
 
 
-def batch_bounds(n_items: int, size: int) -> list[tuple[int, int]]:
+def batch_bounds(n_items: int, size: int, *, split_tail: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each batch: full ones, then the tail split in up to TAIL_BATCHES of
     at least a quarter batch (a small run stays one batch)."""
+    if not split_tail:
+        return [(start, min(start + size, n_items)) for start in range(0, n_items, size)]
     head = max(0, n_items - TAIL_FULL_BATCHES * size) // size * size
     small = max(-(-(n_items - head) // TAIL_BATCHES), size // 4, 1)
     starts = [*range(0, head, size), *range(head, n_items, small)]
@@ -174,7 +179,11 @@ def sync(
 
     total = len(the_plan.items)
     done = 0
-    for result in _timed(executor.run(batch_specs(the_plan.items, options, version)), report):
+    # one process gains nothing from a split tail: it would only commit more often
+    specs = batch_specs(
+        the_plan.items, options, version, split_tail=not isinstance(executor, InProcess)
+    )
+    for result in _timed(executor.run(specs), report):
         clock = time.perf_counter()
         if write_batch(con, result.batch_id, result.tables):
             report.batches_committed += 1
