@@ -80,3 +80,5 @@ def test_batches_are_full_then_a_tail_of_small_ones_that_covers_every_file_once(
     assert sizes[:9] == [200] * 9  # full batches first
     assert len(sizes) == 9 + TAIL_BATCHES and max(sizes[9:]) <= 200 // 2
     assert batch_bounds(10, 200) == [(0, 10)]  # a small run stays one commit
+    plain = batch_bounds(2225, 200, split_tail=False)  # one process: full batches only
+    assert [end - start for start, end in plain] == [200] * 11 + [25]
