@@ -322,6 +322,13 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
             f"{run.seconds:>9.1f}{run.peak_mb:>9.0f}{run.peak_rss_mb:>9.0f}"
         )
     lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
+    # The machine's speed drifts by up to ~10% over minutes; the spaCy seconds timed inside a
+    # run against that run's wall time is the same comparison with the drift cancelled.
+    shares = ", ".join(
+        f"{run.label} {run.stages.get('nlp', 0.0) / run.seconds:.2f}"
+        for run in (single, pooled, big)
+    )
+    lines.append(f"spaCy seconds inside each run (summed over processes) / its wall time: {shares}")
     lines.append("stage seconds, 1-process run: " + _stages(single))
     measured = sum(single.stages.get(k, 0.0) for k in ("scan", "wait", "commit"))
     lines.append(f"  of {single.seconds:.1f} s: scan+process+commit {measured:.1f} s, the rest "
