@@ -121,6 +121,16 @@ def blank_frames(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     return documents, pl.DataFrame(rows, schema=TOKEN_SCHEMA, orient="row")
 
 
+# A rewrite (spun), a same-topic article that is not one, and two near duplicates.
+MIXED = {
+    "orig.txt": FLOOD,
+    "spun.txt": FLOOD_SPUN,
+    "football.txt": FLOOD_SAME_TOPIC,
+    "a.txt": ELECTION,
+    "b.txt": ELECTION.replace("Monday", "Friday"),
+}
+
+
 def reuse(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """find_reuse on inline texts, as polars frames."""
     documents, tokens = blank_frames(texts)
@@ -208,13 +218,7 @@ def test_each_pair_reported_once_as_its_strongest_kind() -> None:
 
 
 def test_output_is_deterministic_and_independent_of_input_order() -> None:
-    texts = {
-        "orig.txt": FLOOD,
-        "spun.txt": FLOOD_SPUN,
-        "football.txt": FLOOD_SAME_TOPIC,
-        "a.txt": ELECTION,
-        "b.txt": ELECTION.replace("Monday", "Friday"),
-    }
+    texts = dict(MIXED)
     documents, tokens = blank_frames(texts)
     first = find_reuse(documents, tokens)
     second = find_reuse(documents, tokens)
@@ -237,14 +241,7 @@ def test_empty_input_gives_empty_tables() -> None:
 
 
 def test_a_focused_pass_finds_exactly_the_full_pass_pairs_that_touch_the_focus() -> None:
-    texts = {
-        "orig.txt": FLOOD,
-        "spun.txt": FLOOD_SPUN,
-        "football.txt": FLOOD_SAME_TOPIC,
-        "a.txt": ELECTION,
-        "b.txt": ELECTION.replace("Monday", "Friday"),
-        "c.txt": ELECTION,
-    }
+    texts = {**MIXED, "c.txt": ELECTION}
     documents, tokens = blank_frames(texts)
     signatures = sign_documents(documents.with_columns(source=pl.lit("v1")))
     full_pairs, full_sentences = detect(signatures, tokens)
