@@ -256,9 +256,10 @@ def detect(
     copies = copy_alignments(doc_ids, lemmas, exact)
     aligned = sorted((c.doc_a, c.doc_b) for c in copies)
     diagonal = sorted(set(exact) - set(aligned))
-    alignments = copies + align_sentences(
+    scored = scored_pairs(
         doc_ids, lemmas, forced=sorted(near), diagonal=diagonal, focus=chosen, skip=aligned
     )
+    alignments = copies + align_sentences(doc_ids, scored)
     reported = classify(exact, near, alignments)
     return reuse_table(reported), reused_sentences_table(reported, alignments)
 
@@ -591,17 +592,9 @@ def scored_pairs(
     )
 
 
-def align_sentences(
-    doc_ids: list[str],
-    lemmas: pl.DataFrame,
-    forced: list[tuple[str, str]],
-    diagonal: list[tuple[str, str]] = (),
-    focus: frozenset[str] | None = None,
-    skip: list[tuple[str, str]] = (),
-) -> list[DocAlignment]:
-    """The aligned sentences of every document pair (with a side in `focus`, when given, and
-    not in `skip`) that has at least one anchor."""
-    scored = scored_pairs(doc_ids, lemmas, forced, diagonal, focus, skip)
+def align_sentences(doc_ids: list[str], scored: Scored) -> list[DocAlignment]:
+    """The aligned sentences of every document pair of the scored candidates that has at
+    least one anchor."""
     rows = scored.rows.iter_rows()
     alignments: list[DocAlignment] = []
     for (did_a, did_b), group in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
