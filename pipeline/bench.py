@@ -29,6 +29,7 @@ from typing import TextIO
 
 import dagster as dg
 from spacy.attrs import IS_PUNCT
+from spacy.tokens import Doc
 
 from pipeline.batches import NLP_BATCH_SIZE
 from pipeline.ingest import scan
@@ -81,27 +82,33 @@ def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None)
     return count
 
 
-def bare_spacy(seeds: Path, model: str, say: Callable[[str], None]) -> tuple[float, int, float]:
-    """Seconds and words of `nlp.pipe` over the cleaned texts, one core; and cleaning seconds."""
+def cleaned_texts(seeds: Path) -> tuple[list[str], float]:
+    """The cleaned texts the pipeline would annotate, and the seconds cleaning them took."""
     clock = time.perf_counter()
-    texts = [_cleaned(file) for file in scan(seeds, 16)]
-    texts = [t for t in texts if t]
-    clean_seconds = time.perf_counter() - clock
+    texts = [t for t in (_cleaned(file) for file in scan(seeds, 16)) if t]
+    return texts, time.perf_counter() - clock
+
+
+def bare_spacy(texts: list[str], model: str, say: Callable[[str], None]) -> tuple[float, int]:
+    """Seconds and words of `nlp.pipe` over the texts, one core."""
     nlp = load_model(model)
     words, clock, last = 0, time.perf_counter(), 0.0
     for i, doc in enumerate(nlp.pipe(texts, batch_size=NLP_BATCH_SIZE), 1):
-        words += len(doc) - int(doc.to_array(IS_PUNCT).sum())  # as the pipeline counts words
+        words += _words(doc)
         if time.perf_counter() - last > 10:
             last = time.perf_counter()
             say(f"  bare spaCy: {i}/{len(texts)} texts, {words / (last - clock):,.0f} words/s")
-    return time.perf_counter() - clock, words, clean_seconds
+    return time.perf_counter() - clock, words
 
 
-def bare_spacy_parallel(seeds: Path, model: str, processes: int) -> tuple[float, int]:
+def _words(doc: Doc) -> int:
+    return len(doc) - int(doc.to_array(IS_PUNCT).sum())  # as the pipeline counts words
+
+
+def bare_spacy_parallel(texts: list[str], model: str, processes: int) -> tuple[float, int]:
     """Seconds and words of `processes` processes parsing equal shares of the cleaned texts at
     once (each loads the model first; parsing starts together): the ceiling of any parallel
     run on this machine, as the processes share its caches and memory bandwidth."""
-    texts = [t for t in (_cleaned(file) for file in scan(seeds, 16)) if t]
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(processes), context.Queue()
     workers = [
@@ -120,9 +127,7 @@ def _parse_share(model: str, texts: list[str], barrier: object, results: object)
     nlp = load_model(model)
     barrier.wait()
     clock = time.perf_counter()
-    words = 0
-    for doc in nlp.pipe(texts, batch_size=NLP_BATCH_SIZE):
-        words += len(doc) - int(doc.to_array(IS_PUNCT).sum())
+    words = sum(_words(doc) for doc in nlp.pipe(texts, batch_size=NLP_BATCH_SIZE))
     results.put((time.perf_counter() - clock, words))
 
 
@@ -265,11 +270,12 @@ def _bench(
     say(f"corpus: {corpus} ({n_one} files); replicas: {copies} copies")
 
     say("1/6 bare spaCy, one core, cleaned texts, no storage")
-    bare_seconds, bare_words, clean_seconds = bare_spacy(one, model, say)
+    texts, clean_seconds = cleaned_texts(one)
+    bare_seconds, bare_words = bare_spacy(texts, model, say)
     bare_rate = bare_words / bare_seconds
     say(f"  {bare_words:,} words in {bare_seconds:.1f} s = {bare_rate:,.0f} words/s")
     say(f"1/6 bare spaCy, {workers} processes at once over shares of the same texts")
-    parallel_seconds, parallel_words = bare_spacy_parallel(one, model, workers)
+    parallel_seconds, parallel_words = bare_spacy_parallel(texts, model, workers)
     say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
 
     say("2/6 corpus run, 1 copy, one process")
@@ -322,7 +328,7 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
             f"{run.seconds:>9.1f}{run.peak_mb:>9.0f}{run.peak_rss_mb:>9.0f}"
         )
     lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
-    # The machine's speed drifts by up to ~10% over minutes; the spaCy seconds timed inside a
+    # The machine's speed drifts by up to ~15% over minutes; the spaCy seconds timed inside a
     # run against that run's wall time is the same comparison with the drift cancelled.
     shares = ", ".join(
         f"{run.label} {run.stages.get('nlp', 0.0) / run.seconds:.2f}"

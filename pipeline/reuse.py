@@ -363,7 +363,7 @@ def near_duplicate_pairs(
     ids = signed["doc_id"].to_list()
     matrix = np.frombuffer(b"".join(signed["minhash"].to_list()), dtype=np.uint32)
     matrix = matrix.reshape(len(ids), NUM_PERM)
-    candidates = band_candidates(matrix, [focus is None or i in focus for i in ids])
+    candidates = band_candidates(matrix, [focus is None or doc_id in focus for doc_id in ids])
     a, b = candidates[:, 0], candidates[:, 1]
     jaccard = (matrix[a] == matrix[b]).mean(axis=1) if len(a) else np.zeros(0)
     found = {
