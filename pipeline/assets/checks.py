@@ -11,7 +11,7 @@ import duckdb
 
 from pipeline.resources import LakeResource
 from pipeline.schema import BASE_TABLES
-from pipeline.storage import SQL_DIR, connect
+from pipeline.storage import SQL_DIR, reader
 
 CHECKS_DIR = SQL_DIR / "checks"
 # Which asset each check guards, and whether a failure blocks (ERROR) or only warns.
@@ -40,8 +40,8 @@ SPECS = [
 
 @dg.multi_asset_check(specs=SPECS)
 def table_checks(lake: LakeResource) -> Iterator[dg.AssetCheckResult]:
-    """Run every check over the last committed snapshot (read-only)."""
-    with connect(Path(lake.data_dir)) as con:
+    """Run every check over the last committed snapshot."""
+    with reader(Path(lake.data_dir)) as con:
         for name, (asset, severity) in CHECKS.items():
             rows = con.sql((CHECKS_DIR / f"{name}.sql").read_text()).fetchall()
             yield dg.AssetCheckResult(

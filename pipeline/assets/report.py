@@ -7,7 +7,7 @@ import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.resources import LakeResource
-from pipeline.storage import connect
+from pipeline.storage import reader
 
 # The tables the report reads: the per-document tables (through their assets) and the aggregates.
 REPORT_DEPS = [
@@ -31,12 +31,12 @@ REPORT_DEPS = [
     group_name="reports",
 )
 def corpus_report(lake: LakeResource) -> dg.MaterializeResult:
-    """Read the lake read-only, render the report, replace DATA/report.html atomically."""
+    """Read the last committed snapshot, render the report, replace DATA/report.html atomically."""
     # imported here: matplotlib costs ~30 MB in every process that loads the definitions
     from pipeline.report import REPORT_FILE, build_report, write_html
 
     data_dir = Path(lake.data_dir).resolve()
-    with connect(data_dir) as con:
+    with reader(data_dir) as con:
         report = build_report(con)
     path = data_dir / REPORT_FILE
     write_html(path, report.html)
