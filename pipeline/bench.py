@@ -31,6 +31,7 @@ import dagster as dg
 from spacy.attrs import IS_PUNCT
 from spacy.tokens import Doc
 
+from pipeline.aggregates import refresh_aggregates
 from pipeline.batches import NLP_BATCH_SIZE
 from pipeline.ingest import scan
 from pipeline.memory import PeakMemory, tree
@@ -43,7 +44,6 @@ from pipeline.storage import (
     delete_documents,
     maintain,
     open_writer,
-    refresh_aggregates,
 )
 
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")

@@ -1,6 +1,6 @@
 """Keeping the text reuse tables current in the lake, comparing only documents that changed.
 
-A pass reads what each `ok` document is made from (`sql/reuse/sources.sql`) and the signatures
+A pass reads what each `ok` document is made from (`sql/document_sources.sql`) and the signatures
 kept by the last pass (`reuse_signatures`). The documents whose source moved (new, changed,
 re-annotated) are the focus: they are signed afresh and compared with the whole corpus; pairs
 with a side in the focus or deleted are replaced, every other pair is kept. A change of reuse's
@@ -52,7 +52,9 @@ def update_reuse(
 ) -> ReuseUpdate:
     """Bring the three reuse tables up to date in one transaction (recording `state`);
     `full` compares every document again, as if no pass had run before."""
-    current = dict(con.execute((REUSE_SQL / "sources.sql").read_text(), [version]).fetchall())
+    current = dict(
+        con.execute((SQL_DIR / "document_sources.sql").read_text(), [version]).fetchall()
+    )
     previous = _previous(con, full=full)
     kept = previous["reuse_signatures"]
     stored = dict(zip(kept["doc_id"].to_pylist(), kept["source"].to_pylist(), strict=True))

@@ -22,7 +22,8 @@ import pyarrow as pa
 from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-AGGREGATES_DIR = SQL_DIR / "aggregates"
+# What each document's derived rows are made from, for steps that re-derive only what moved.
+DOCUMENT_SOURCES_SQL = SQL_DIR / "document_sources.sql"
 CATALOG_FILE = "catalog.sqlite"
 DATA_SUBDIR = "lake"
 LOCK_FILE = ".writer.lock"
@@ -175,10 +176,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the base tables that are missing, in one transaction (one catalog commit)."""
+def ensure_tables(
+    con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Schema] = BASE_TABLES
+) -> None:
+    """Create the tables that are missing (the base tables by default), in one transaction
+    (one catalog commit)."""
     present = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-    missing = {name: s for name, s in BASE_TABLES.items() if name not in present}
+    missing = {name: s for name, s in tables.items() if name not in present}
     if not missing:
         return
     with transaction(con):
@@ -315,31 +319,6 @@ def record_state(con: duckdb.DuckDBPyConnection, name: str, stamp: str) -> None:
     """Remember what `name` was computed from; call inside the transaction that wrote it."""
     con.execute("DELETE FROM derived_state WHERE name = ?", [name])
     con.execute("INSERT INTO derived_state VALUES (?, ?, ?)", [name, stamp, _now()])
-
-
-def aggregate_files() -> list[Path]:
-    """The aggregate tables: one SELECT per file in sql/aggregates/, the table named after it."""
-    files = sorted(AGGREGATES_DIR.glob("*.sql"))
-    for path in files:
-        if not IDENTIFIER.match(path.stem):
-            raise ValueError(f"{path.name}: an aggregate's file name must be a plain identifier")
-    return files
-
-
-def refresh_aggregates(
-    con: duckdb.DuckDBPyConnection, *, state: tuple[str, str] | None = None
-) -> dict[str, int]:
-    """Recompute every aggregate table from the per-document tables, in one transaction
-    (recording `state`, a (name, fingerprint) pair, in the same transaction)."""
-    counts: dict[str, int] = {}
-    with transaction(con):
-        for path in aggregate_files():
-            query = path.read_text().strip().rstrip(";")
-            con.execute(f"CREATE OR REPLACE TABLE {path.stem} AS {query}")
-            counts[path.stem] = con.execute(f"SELECT count(*) FROM {path.stem}").fetchone()[0]
-        if state is not None:
-            record_state(con, *state)
-    return counts
 
 
 def replace_tables(

@@ -1,19 +1,13 @@
-import hashlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 
+from pipeline.aggregates import aggregate_files, refresh_aggregates, sql_version, table_version
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.resources import LakeResource
-from pipeline.storage import (
-    aggregate_files,
-    fingerprint,
-    is_up_to_date,
-    maintain,
-    refresh_aggregates,
-)
+from pipeline.storage import fingerprint, is_up_to_date, maintain
 
 
 class AggregatesConfig(dg.Config):
@@ -33,7 +27,7 @@ AGGREGATE_SPECS = [
         path.stem,
         deps=["documents", "annotations"],
         description=_description(path),
-        code_version=hashlib.sha256(path.read_bytes()).hexdigest()[:10],
+        code_version=table_version(path),
         automation_condition=KEEP_UP_TO_DATE,
         group_name="aggregates",
     )
@@ -41,7 +35,7 @@ AGGREGATE_SPECS = [
 ]
 
 
-SQL_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in aggregate_files())).hexdigest()[:10]
+SQL_VERSION = sql_version()
 
 
 @dg.multi_asset(specs=AGGREGATE_SPECS)
@@ -64,4 +58,6 @@ def aggregates(
         meta = {"recomputed": fresh, "seconds": seconds, **maintenance}
         if table in counts:
             meta["dagster/row_count"] = counts[table]
+        if table == "collocations" and fresh:
+            meta["documents_derived"] = counts["collocation_documents"]  # the rest were kept
         yield dg.MaterializeResult(asset_key=table, metadata=meta)

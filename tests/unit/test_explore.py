@@ -9,10 +9,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from pipeline.aggregates import AGGREGATES_DIR, update_collocation_counts
 from pipeline.explore import ExploreError, format_kwic, kwic, search
 from pipeline.report import ReportError, build_report
-from pipeline.schema import BASE_TABLES, TEXT_REUSE
-from pipeline.storage import AGGREGATES_DIR
+from pipeline.schema import BASE_TABLES, COLLOCATION_TABLES, TEXT_REUSE
+from pipeline.storage import ensure_tables
 
 FIRST_SEEN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)
 STOP = {"the", "a", "an", "of", "in", "on", "and", "was", "were", "to", "at", "by", "near", "had"}
@@ -120,6 +121,9 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple]:
+    if name == "collocations":  # summed from per-document counts, derived for what changed
+        ensure_tables(con, COLLOCATION_TABLES)
+        update_collocation_counts(con)
     query = (AGGREGATES_DIR / f"{name}.sql").read_text()
     con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
     return con.execute(f"SELECT * FROM {name}").fetchall()
@@ -229,6 +233,34 @@ def test_collocations_are_content_words_seen_together(con):
     lemmas = {r[0] for r in rows} | {r[1] for r in rows}
     assert not lemmas & (STOP | {"be", "12", ".", "say"})
     assert all(r[-1] <= 10 for r in rows)
+
+
+def _remove_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    for table in ("documents", "files", "tokens", "entities"):
+        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+
+def test_collocation_counts_are_derived_only_for_what_changed(con):
+    for i in range(6):
+        add_document(
+            con, f"x{i}.txt", "x", None, f"The oil depot burned near the big oil depot {i}."
+        )
+    aggregate(con, "collocations")
+    add_document(con, "new.txt", "x", None, "Oil depot fire. The big oil depot burned again.")
+    _remove_document(con, "x0.txt")
+    _remove_document(con, "x1.txt")  # changed: new text, new content hash
+    add_document(con, "x1.txt", "x", None, "Oil traders met in Minsk. Oil traders burned money.")
+    assert update_collocation_counts(con) == 2  # new.txt and x1.txt; the rest are kept
+    assert update_collocation_counts(con) == 0
+    incremental = aggregate(con, "collocations")
+    for table in COLLOCATION_TABLES:
+        con.execute(f"DELETE FROM {table}")
+    assert aggregate(con, "collocations") == incremental  # the same as deriving everything
+    assert (
+        con.execute("SELECT count(*) FROM collocation_sources").fetchone()[0] == 9
+    )  # 3 + 6 - x0.txt + new.txt
+    kept = "SELECT count(*) FROM collocation_pairs WHERE doc = hash('x0.txt')"
+    assert con.execute(kept).fetchone()[0] == 0
 
 
 def test_entity_timeline_flags_first_seen_days(con):

@@ -6,6 +6,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from pipeline.aggregates import refresh_aggregates
 from pipeline.schema import DOCUMENT_TABLES, FILES
 from pipeline.storage import (
     LOCK_FILE,
@@ -14,7 +15,6 @@ from pipeline.storage import (
     connect,
     delete_documents,
     open_writer,
-    refresh_aggregates,
     write_batch,
     writer_lock,
 )
