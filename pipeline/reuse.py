@@ -53,7 +53,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -159,17 +159,6 @@ class ReusePair:
     share_a: float
     share_b: float
     n_aligned: int
-
-
-@dataclass(frozen=True)
-class ReusedSentence:
-    """One row of `reused_sentences`."""
-
-    doc_a: str
-    sent_a: int
-    doc_b: str
-    sent_b: int
-    score: float
 
 
 @dataclass(frozen=True)
@@ -779,22 +768,24 @@ def reuse_row(
 
 def reuse_table(rows: list[ReusePair]) -> pa.Table:
     """The `text_reuse` table."""
-    return pa.Table.from_pylist([asdict(row) for row in rows], schema=TEXT_REUSE)
+    return pa.Table.from_pylist([vars(row) for row in rows], schema=TEXT_REUSE)
 
 
 def reused_sentences_table(rows: list[ReusePair], alignments: list[DocAlignment]) -> pa.Table:
-    """The aligned sentences of the reported pairs, sorted by (doc_a, doc_b, sent_a, sent_b)."""
+    """The aligned sentences of the reported pairs (REUSED_SENTENCES rows), sorted by (doc_a,
+    doc_b, sent_a, sent_b). Built column by column: one object per row took 3.7 s for the
+    283,000 rows of 4 copies of the BBC corpus."""
     reported = {(row.doc_a, row.doc_b) for row in rows}
-    sentences = [
-        ReusedSentence(
-            doc_a=al.doc_a, sent_a=p.a, doc_b=al.doc_b, sent_b=p.b, score=round(p.score, 6)
-        )
-        for al in alignments
-        if (al.doc_a, al.doc_b) in reported
-        for p in al.pairs
-    ]
-    sentences.sort(key=lambda s: (s.doc_a, s.doc_b, s.sent_a, s.sent_b))
-    return pa.Table.from_pylist([asdict(s) for s in sentences], schema=REUSED_SENTENCES)
+    kept = [al for al in alignments if (al.doc_a, al.doc_b) in reported]
+    columns = {
+        "doc_a": [al.doc_a for al in kept for _ in al.pairs],
+        "sent_a": [p.a for al in kept for p in al.pairs],
+        "doc_b": [al.doc_b for al in kept for _ in al.pairs],
+        "sent_b": [p.b for al in kept for p in al.pairs],
+        "score": [round(p.score, 6) for al in kept for p in al.pairs],
+    }
+    table = pa.table(columns, schema=REUSED_SENTENCES)
+    return table.sort_by([(key, "ascending") for key in ("doc_a", "doc_b", "sent_a", "sent_b")])
 
 
 # --- incremental passes --------------------------------------------------------------------
