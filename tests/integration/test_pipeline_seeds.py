@@ -78,6 +78,8 @@ def test_every_sql_file_runs(lake: Path):
     for path in sorted(SQL_DIR.rglob("*.sql")):
         if path.parent.name in {"search"}:
             continue  # needs the search index and a parameter: tested with `corpus search`
+        if path.parent.name in {"collocations"}:
+            continue  # read a temporary table of the aggregate pass, which runs them
         statement = path.read_text()
         if "$" in statement or "?" in statement:
             continue  # parameterised: exercised by the command that owns it
