@@ -328,10 +328,8 @@ def shingle_hashes(words: list[str], hashes: dict[str, int]) -> np.ndarray:
     Each word is hashed once; a shingle's hash combines its words' hashes, so no shingle
     string is ever built.
     """
-    for word in words:
-        if word not in hashes:
-            hashes[word] = word_hash(word)
-    values = np.fromiter((hashes[w] for w in words), dtype=np.uint64, count=len(words))
+    hashes.update((word, word_hash(word)) for word in set(words).difference(hashes))
+    values = np.array([hashes[word] for word in words], dtype=np.uint64)
     width = min(SHINGLE_WORDS, len(values))
     combined = np.zeros(len(values) - width + 1, dtype=np.uint64)
     for k in range(width):
