@@ -6,12 +6,13 @@ one transaction, and delete the rows of files that are gone.
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipeline.batches import BatchSpec
+from pipeline.batches import BatchResult, BatchSpec
 from pipeline.executors import Executor, InProcess
 from pipeline.ingest import SeenFile, scan
 from pipeline.prepare import WorkItem
@@ -65,6 +66,15 @@ class SyncReport:
 
 
 Progress = Callable[[int, int, SyncReport], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """A batch result once written, with whether it was new and the seconds the commit took."""
+
+    result: BatchResult
+    new: bool
+    seconds: float
 
 
 def plan(
@@ -175,7 +185,8 @@ def sync(
 
     clock = time.perf_counter()
     report.files_deleted = delete_documents(con, the_plan.deleted)
-    report.add_seconds("commit", time.perf_counter() - clock)
+    for stage in ("commit", "commit_wait"):
+        report.add_seconds(stage, time.perf_counter() - clock)
 
     total = len(the_plan.items)
     done = 0
@@ -183,24 +194,54 @@ def sync(
     specs = batch_specs(
         the_plan.items, options, version, split_tail=not isinstance(executor, InProcess)
     )
-    for result in _timed(executor.run(specs), report):
-        clock = time.perf_counter()
-        if write_batch(con, result.batch_id, result.tables):
-            report.batches_committed += 1
-            _count(report, result.tables)
-        else:
-            report.batches_already_committed += 1
-        touch_files(con, result.touched)
-        report.add_seconds("commit", time.perf_counter() - clock)
-        report.files_touched += result.touched.num_rows
-        report.files_rejected += result.n_rejected
-        report.words += result.n_words
-        for stage, seconds in result.seconds.items():
-            report.add_seconds(stage, seconds)
-        done += result.tables["files"].num_rows + result.touched.num_rows
-        if progress is not None:
-            progress(done, total, report)
+    # Each batch is committed on a second thread while the next one is parsed (DuckDB works
+    # without the GIL); one commit at a time, in order, and a failed commit stops the run.
+    # "commit" is the commits' own time, "commit_wait" what the run waited for them.
+    with ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
+        pending: Future | None = None
+        for result in _timed(executor.run(specs), report):
+            if pending is not None:
+                done += _account(report, _wait(pending, report), progress, total, done)
+            pending = committer.submit(_commit, con, result)
+        if pending is not None:
+            _account(report, _wait(pending, report), progress, total, done)
     return report
+
+
+def _wait(pending: Future, report: SyncReport) -> Committed:
+    clock = time.perf_counter()
+    committed = pending.result()
+    report.add_seconds("commit_wait", time.perf_counter() - clock)
+    return committed
+
+
+def _commit(con: duckdb.DuckDBPyConnection, result: BatchResult) -> Committed:
+    clock = time.perf_counter()
+    new = write_batch(con, result.batch_id, result.tables)
+    touch_files(con, result.touched)
+    return Committed(result, new, time.perf_counter() - clock)
+
+
+def _account(
+    report: SyncReport, committed: Committed, progress: Progress | None, total: int, done: int
+) -> int:
+    """Add a committed batch to the report and show progress; returns the files it covered."""
+    result = committed.result
+    if committed.new:
+        report.batches_committed += 1
+        _count(report, result.tables)
+    else:
+        report.batches_already_committed += 1
+    report.add_seconds("commit", committed.seconds)
+    report.files_touched += result.touched.num_rows
+    report.files_rejected += result.n_rejected
+    report.words += result.n_words
+    for stage, seconds in result.seconds.items():
+        report.add_seconds(stage, seconds)
+    files = result.tables["files"].num_rows + result.touched.num_rows
+    if progress is not None:
+        progress(done + files, total, report)
+    return files
 
 
 def _timed(results: Iterator, report: SyncReport) -> Iterator:
