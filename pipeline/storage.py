@@ -10,7 +10,7 @@ import fcntl
 import importlib.util
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +28,7 @@ CATALOG_FILE = "catalog.sqlite"
 DATA_SUBDIR = "lake"
 LOCK_FILE = ".writer.lock"
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+Derive = Callable[[duckdb.DuckDBPyConnection], object]  # runs inside a batch's transaction
 # Extensions are loaded by path from their PyPI packages: nothing is ever downloaded.
 EXTENSION_PACKAGES = {
     "sqlite_scanner": "duckdb_extension_sqlite_scanner",
@@ -216,12 +217,18 @@ def file_states(con: duckdb.DuckDBPyConnection, shards: Iterable[int]) -> dict[s
 
 
 def write_batch(
-    con: duckdb.DuckDBPyConnection, batch_id: str, tables: Mapping[str, pa.Table]
+    con: duckdb.DuckDBPyConnection,
+    batch_id: str,
+    tables: Mapping[str, pa.Table],
+    *,
+    derive: Derive | None = None,
 ) -> bool:
     """Replace the rows of the batch's documents in every table, in one transaction.
 
-    `tables` holds a table for each of DOCUMENT_TABLES and `files`. Returns False when a batch
-    with this id was committed before (a retried delivery), in which case nothing is written.
+    `tables` holds a table for each of DOCUMENT_TABLES and `files`; `derive`, if given, runs
+    in the same transaction after them (rows kept per document, derived from the new ones).
+    Returns False when a batch with this id was committed before (a retried delivery), in
+    which case nothing is written.
     """
     ids = pa.table({"doc_id": tables["files"].column("doc_id")})
     # Checked before the transaction: the writer lock makes this process the only writer.
@@ -236,6 +243,8 @@ def write_batch(
             schema=BASE_TABLES["batches"],
         )
         _insert(con, "batches", stamp)
+        if derive is not None:
+            derive(con)
     return True
 
 

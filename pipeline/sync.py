@@ -17,7 +17,14 @@ from pipeline.executors import Executor, InProcess
 from pipeline.ingest import SeenFile, scan
 from pipeline.prepare import WorkItem
 from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
-from pipeline.storage import FileState, delete_documents, file_states, touch_files, write_batch
+from pipeline.storage import (
+    Derive,
+    FileState,
+    delete_documents,
+    file_states,
+    touch_files,
+    write_batch,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +181,10 @@ def sync(
     *,
     version: str,
     progress: Progress | None = None,
+    derive: Derive | None = None,
 ) -> SyncReport:
-    """Plan, process and commit; `con` must be the writer's connection (lock held)."""
+    """Plan, process and commit; `con` must be the writer's connection (lock held). `derive`
+    runs in each batch's transaction, after its rows are in (see `write_batch`)."""
     report = SyncReport()
     clock = time.perf_counter()
     the_plan = plan(con, options, shards, version)
@@ -202,7 +211,7 @@ def sync(
         for result in _timed(executor.run(specs), report):
             if pending is not None:
                 done += _account(report, _wait(pending, report), progress, total, done)
-            pending = committer.submit(_commit, con, result)
+            pending = committer.submit(_commit, con, result, derive)
         if pending is not None:
             _account(report, _wait(pending, report), progress, total, done)
     return report
@@ -215,9 +224,11 @@ def _wait(pending: Future, report: SyncReport) -> Committed:
     return committed
 
 
-def _commit(con: duckdb.DuckDBPyConnection, result: BatchResult) -> Committed:
+def _commit(
+    con: duckdb.DuckDBPyConnection, result: BatchResult, derive: Derive | None
+) -> Committed:
     clock = time.perf_counter()
-    new = write_batch(con, result.batch_id, result.tables)
+    new = write_batch(con, result.batch_id, result.tables, derive=derive)
     touch_files(con, result.touched)
     return Committed(result, new, time.perf_counter() - clock)
 

@@ -6,8 +6,11 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
+from pipeline.aggregates import update_collocation_counts
 from pipeline.assets.partitions import KEEP_UP_TO_DATE, SHARDS
 from pipeline.resources import FolderResource, LakeResource, NlpResource
+from pipeline.schema import COLLOCATION_TABLES
+from pipeline.storage import ensure_tables
 from pipeline.sync import SyncReport, sync
 from pipeline.versions import annotation_version, cleaning_version, code_version
 
@@ -62,6 +65,8 @@ def corpus_shards(
 ) -> dg.Output:
     """Ingest, clean and annotate the new, changed and re-versioned files of the shards in the
     run, and delete the rows of files that are gone; one transaction per batch of files."""
+    # Each batch's per-document collocation counts are derived in its own commit, on the
+    # commit thread while the next batch is parsed, instead of all at once after the last.
     shards = sorted(int(key) for key in context.partition_keys)
     options = dataclasses.replace(
         folder.options(force_all=config.force_all, force=frozenset(config.force)),
@@ -69,8 +74,15 @@ def corpus_shards(
     )
     reporter = _Reporter(context, config.show_progress)
     with lake.writer() as con:
+        ensure_tables(con, COLLOCATION_TABLES)
         report = sync(
-            con, options, shards, nlp.executor(), version=code_version(), progress=reporter
+            con,
+            options,
+            shards,
+            nlp.executor(),
+            version=code_version(),
+            progress=reporter,
+            derive=update_collocation_counts,
         )
         context.log.info(_summary_line(report))
         metadata = _metadata(report, con)

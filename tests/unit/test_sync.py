@@ -6,8 +6,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.aggregates import update_collocation_counts
 from pipeline.executors import InProcess
-from pipeline.storage import open_writer
+from pipeline.schema import COLLOCATION_TABLES
+from pipeline.storage import ensure_tables, open_writer
 from pipeline.sync import TAIL_BATCHES, SyncOptions, SyncReport, batch_bounds, sync
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
@@ -82,3 +84,34 @@ def test_batches_are_full_then_a_tail_of_small_ones_that_covers_every_file_once(
     assert batch_bounds(10, 200) == [(0, 10)]  # a small run stays one commit
     plain = batch_bounds(2225, 200, split_tail=False)  # one process: full batches only
     assert [end - start for start, end in plain] == [200] * 11 + [25]
+
+
+def test_derive_runs_in_each_batch_commit_and_sees_its_rows(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    for name in ("a", "b", "c"):
+        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
+    seen: list[int] = []
+
+    def derive(con: duckdb.DuckDBPyConnection) -> None:
+        seen.append(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    with open_writer(data) as con:
+        options = SyncOptions(seeds, batch_docs=2)
+        sync(con, options, SHARDS, InProcess("blank:en"), version="v1", derive=derive)
+    assert seen == [2, 3]  # once per batch, after that batch's rows are in
+
+
+def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    for name in ("a", "b", "c"):
+        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
+    with open_writer(data) as con:
+        ensure_tables(con, COLLOCATION_TABLES)
+        options = SyncOptions(seeds, batch_docs=2)
+        executor = InProcess("blank:en")
+        sync(con, options, SHARDS, executor, version="v1", derive=update_collocation_counts)
+        sources = con.execute("SELECT doc_id FROM collocation_sources ORDER BY 1").fetchall()
+        assert sources == [("a.txt",), ("b.txt",), ("c.txt",)]
+        assert update_collocation_counts(con) == 0  # nothing left for the aggregate pass
