@@ -6,7 +6,8 @@ lemmas within a span, a self-join of the tokens that took 1.9 of the pass's 3.7 
 documents; so each document's pairs and lemma counts are kept (`collocation_pairs`,
 `collocation_lemmas`, derived by sql/collocations/), re-derived only for the documents whose
 source moved (new, changed, re-annotated, or that SQL edited) and dropped with documents that
-are gone, and `collocations.sql` sums them.
+are gone, and `collocations.sql` sums them. A run derives them in each batch's commit (the
+corpus asset passes `update_collocation_counts` to the sync); the aggregate pass catches the rest.
 """
 
 import hashlib

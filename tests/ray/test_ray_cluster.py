@@ -120,8 +120,10 @@ def test_actor_killed_mid_run_costs_a_retry_not_a_wrong_table(
     killed: list[int] = []
     commit = sync_module.write_batch
 
-    def commit_then_kill(con: duckdb.DuckDBPyConnection, batch_id: str, tables: dict) -> bool:
-        committed = commit(con, batch_id, tables)
+    def commit_then_kill(
+        con: duckdb.DuckDBPyConnection, batch_id: str, tables: dict, **options: object
+    ) -> bool:
+        committed = commit(con, batch_id, tables, **options)
         if committed and not killed:
             killed.extend(_kill_actors(ray_cluster.nodes[1]))
         return committed
