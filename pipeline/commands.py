@@ -11,15 +11,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipeline.errors import UserError
 from pipeline.settings import Settings, from_environment
 from pipeline.storage import SQL_DIR, LakeBusyError, NoLakeError, connect, writer_lock
 
 ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 EXAMPLE_QUERY = SQL_DIR / "top_entities.sql"
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, exit status 1."""
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

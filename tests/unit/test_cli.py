@@ -1,0 +1,40 @@
+"""The `corpus` command's module stays light: worker processes spawned by `corpus run` import
+it (their parent's main module) before they load spaCy."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import build_parser
+
+HEAVY = ("dagster", "matplotlib", "spacy", "polars", "trafilatura")
+
+
+def test_importing_the_command_loads_no_heavy_package():
+    code = "import sys, pipeline.cli; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "pipeline.cli" in loaded
+    assert [name for name in HEAVY if name in loaded] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "handler"),
+    [
+        (["run"], ("pipeline.commands", "run")),
+        (["backfill", "--all"], ("pipeline.commands", "backfill")),
+        (["sql", "select 1"], ("pipeline.commands", "sql")),
+        (["bench"], ("pipeline.commands", "bench")),
+        (["search", "oil"], ("pipeline.explore_cli", "search_command")),
+        (["kwic", "oil"], ("pipeline.explore_cli", "kwic_command")),
+        (["report"], ("pipeline.explore_cli", "report_command")),
+    ],
+)
+def test_each_subcommand_names_a_handler_that_exists(argv, handler):
+    args = build_parser().parse_args(argv)
+    assert args.handler == handler
+    module, function = handler
+    assert callable(getattr(importlib.import_module(module), function))
