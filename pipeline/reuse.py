@@ -236,7 +236,8 @@ def detect(
     signatures: pa.Table, tokens: pl.DataFrame, *, focus: Collection[str] | None = None
 ) -> tuple[pa.Table, pa.Table]:
     """The pairs with at least one document in `focus` (every pair when None), from the
-    signatures (REUSE_SIGNATURES rows) and content tokens of the whole corpus."""
+    signatures (REUSE_SIGNATURES rows) and content tokens of the whole corpus. Tokens carry
+    their document as `doc_id`, or as `did`: its index in the signatures' sorted doc_ids."""
     sig = pl.from_arrow(signatures)
     doc_ids = sorted(sig["doc_id"].to_list())
     chosen = None if focus is None else frozenset(focus)
@@ -413,17 +414,20 @@ def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
     Columns: did (index of doc_id in the sorted ids), sent_idx, lemma, sid (sentence number
     over the corpus), lid (lemma id), df, w (quantised IDF^2 weight).
     """
-    dids = pl.DataFrame(
-        {"doc_id": doc_ids, "did": list(range(len(doc_ids)))},
-        schema={"doc_id": pl.String, "did": pl.Int32},
-    )
+    keyed = tokens.lazy()
+    if "did" not in tokens.columns:  # keyed by doc_id: number the documents here
+        dids = pl.DataFrame(
+            {"doc_id": doc_ids, "did": list(range(len(doc_ids)))},
+            schema={"doc_id": pl.String, "did": pl.Int32},
+        )
+        keyed = keyed.join(dids.lazy(), on="doc_id")
     lemmas = (
-        tokens.lazy()
-        .filter(~pl.col("is_stop") & ~pl.col("is_punct") & pl.col("pos").is_in(list(CONTENT_POS)))
+        keyed.filter(
+            ~pl.col("is_stop") & ~pl.col("is_punct") & pl.col("pos").is_in(list(CONTENT_POS))
+        )
         .with_columns(lemma=pl.col("lemma").str.strip_chars().str.to_lowercase())
         .filter(pl.col("lemma").str.contains(r"\w"))
-        .join(dids.lazy(), on="doc_id")
-        .select("did", pl.col("sent_idx").cast(pl.Int32), "lemma")
+        .select(pl.col("did").cast(pl.Int32), pl.col("sent_idx").cast(pl.Int32), "lemma")
         .unique()
         .collect()
     )

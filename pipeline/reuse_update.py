@@ -24,6 +24,7 @@ from pipeline.storage import SQL_DIR, replace_tables
 
 REUSE_SQL = SQL_DIR / "reuse"
 PAIR_KEYS = ["doc_a", "doc_b"]
+SIGN_CHUNK_DOCS = 1_000
 SENTENCE_KEYS = ["doc_a", "doc_b", "sent_a", "sent_b"]
 KEPT = {
     "reuse_signatures": REUSE_SIGNATURES,
@@ -61,12 +62,13 @@ def update_reuse(
     focus = changed_documents(current, stored)
     stale = focus | (stored.keys() - current.keys())
     full = focus == current.keys()
-    texts = con.execute((REUSE_SQL / "texts.sql").read_text(), [sorted(focus)]).pl()
-    fresh = sign_documents(texts.with_columns(source=pl.col("doc_id").replace_strict(current)))
+    fresh = sign_focus(con, sorted(focus), current)
     signatures = merge_signatures(previous["reuse_signatures"], fresh, current.keys() - focus)
     pairs, sentences = TEXT_REUSE.empty_table(), REUSED_SENTENCES.empty_table()
     if focus:  # else only deletions: no comparison, the merge drops their pairs
-        tokens = con.execute((REUSE_SQL / "tokens.sql").read_text(), [list(CONTENT_POS)]).pl()
+        ids = signatures["doc_id"].to_pylist()  # sorted: tokens name documents by index here
+        query = (REUSE_SQL / "tokens.sql").read_text()
+        tokens = con.execute(query, [list(CONTENT_POS), ids]).pl()
         pairs, sentences = detect(signatures, tokens, focus=None if full else focus)
     if not full:
         pairs = merge(previous["text_reuse"], pairs, stale, PAIR_KEYS)
@@ -74,6 +76,21 @@ def update_reuse(
     tables = {"reuse_signatures": signatures, "text_reuse": pairs, "reused_sentences": sentences}
     replace_tables(con, tables, state=state)
     return ReuseUpdate(pairs, sentences.num_rows, len(focus), len(stale - focus), full)
+
+
+def sign_focus(
+    con: duckdb.DuckDBPyConnection, focus: list[str], sources: dict[str, str]
+) -> pa.Table:
+    """REUSE_SIGNATURES rows of the `focus` documents (sorted ids), their texts read and signed
+    SIGN_CHUNK_DOCS at a time, so a full pass never holds every text of the corpus at once."""
+    query = (REUSE_SQL / "texts.sql").read_text()
+    parts = [REUSE_SIGNATURES.empty_table()]
+    for start in range(0, len(focus), SIGN_CHUNK_DOCS):
+        texts = con.execute(query, [focus[start : start + SIGN_CHUNK_DOCS]]).pl()
+        parts.append(
+            sign_documents(texts.with_columns(source=pl.col("doc_id").replace_strict(sources)))
+        )
+    return pa.concat_tables(parts)
 
 
 def merge_signatures(previous: pa.Table, fresh: pa.Table, kept: set[str]) -> pa.Table:
