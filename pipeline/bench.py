@@ -10,8 +10,10 @@ Phases (each printed as it goes, figures at the end):
 6. the aggregate pass, a typical query, table maintenance (data files before and after), and
    replacing / deleting one document, on the K-copy lake.
 Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory (PSS, with
-the RSS sum beside it; see pipeline.memory); stage times come from the run's own metadata in
-its Dagster instance.
+the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times come from
+the run's own metadata in its Dagster instance. This machine's speed drifts by up to ~15% within
+minutes, so a fixed sample of the texts is parsed again just before and after each timed run
+(the yardstick): each run is also compared with bare spaCy scaled by the machine's speed then.
 """
 
 import multiprocessing
@@ -29,6 +31,7 @@ from typing import TextIO
 
 import dagster as dg
 from spacy.attrs import IS_PUNCT
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.aggregates import refresh_aggregates
@@ -47,6 +50,7 @@ from pipeline.storage import (
 )
 
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
+YARDSTICK_EVERY = 15  # every 15th cleaned text: ~150 BBC articles, ~15 s of spaCy
 TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
 
 
@@ -60,13 +64,41 @@ class RunFigures:
     files_processed: int
     peak_mb: float  # PSS summed over the process tree
     peak_rss_mb: float  # RSS summed over the same tree (counts shared pages once per process)
+    peak_parent_mb: float  # the `corpus run` process's own PSS peak
+    peak_worker_mb: float  # the largest own PSS peak of any process below it
     stages: dict[str, float] = field(default_factory=dict)
     reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
     aggregates_seconds: float = 0.0
+    speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
 
     @property
     def words_per_second(self) -> float:
         return self.words / self.seconds if self.seconds else 0.0
+
+
+class Yardstick:
+    """Bare spaCy's words/s on a fixed sample of the cleaned texts, relative to the first time
+    it was measured (right after the full bare run): 0.9 means the machine runs 10% slower."""
+
+    def __init__(self, nlp: Language, texts: list[str]) -> None:
+        self._nlp = nlp
+        self._texts = texts[::YARDSTICK_EVERY]
+        self._first = self._rate()
+
+    def _rate(self) -> float:
+        clock = time.perf_counter()
+        words = sum(_words(doc) for doc in self._nlp.pipe(self._texts, batch_size=NLP_BATCH_SIZE))
+        return words / (time.perf_counter() - clock)
+
+    def speed(self) -> float:
+        return self._rate() / self._first
+
+    def around(self, run: Callable[[], "RunFigures"]) -> "RunFigures":
+        """The run, its `speed` the mean of the yardstick just before and just after it."""
+        before = self.speed()
+        figures = run()
+        figures.speed = (before + self.speed()) / 2
+        return figures
 
 
 def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None) -> int:
@@ -89,9 +121,8 @@ def cleaned_texts(seeds: Path) -> tuple[list[str], float]:
     return texts, time.perf_counter() - clock
 
 
-def bare_spacy(texts: list[str], model: str, say: Callable[[str], None]) -> tuple[float, int]:
+def bare_spacy(texts: list[str], nlp: Language, say: Callable[[str], None]) -> tuple[float, int]:
     """Seconds and words of `nlp.pipe` over the texts, one core."""
-    nlp = load_model(model)
     words, clock, last = 0, time.perf_counter(), 0.0
     for i, doc in enumerate(nlp.pipe(texts, batch_size=NLP_BATCH_SIZE), 1):
         words += _words(doc)
@@ -163,6 +194,11 @@ def corpus_run(
         files_processed=int(meta.get("files_processed", 0)),
         peak_mb=memory.peak_pss / 2**20,
         peak_rss_mb=memory.peak_rss / 2**20,
+        peak_parent_mb=memory.peak_each.get(process.pid, 0) / 2**20,
+        peak_worker_mb=max(
+            (pss for pid, pss in memory.peak_each.items() if pid != process.pid), default=0
+        )
+        / 2**20,
         stages={k.removeprefix("seconds_"): v for k, v in meta.items() if k.startswith("seconds_")},
         reuse=_latest_metadata(home, ("text_reuse",)),
         aggregates_seconds=_latest_metadata(home, ("entity_counts",)).get("seconds", 0.0),
@@ -271,21 +307,31 @@ def _bench(
 
     say("1/6 bare spaCy, one core, cleaned texts, no storage")
     texts, clean_seconds = cleaned_texts(one)
-    bare_seconds, bare_words = bare_spacy(texts, model, say)
+    nlp = load_model(model)
+    bare_seconds, bare_words = bare_spacy(texts, nlp, say)
     bare_rate = bare_words / bare_seconds
     say(f"  {bare_words:,} words in {bare_seconds:.1f} s = {bare_rate:,.0f} words/s")
+    yardstick = Yardstick(nlp, texts)
     say(f"1/6 bare spaCy, {workers} processes at once over shares of the same texts")
     parallel_seconds, parallel_words = bare_spacy_parallel(texts, model, workers)
     say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
 
     say("2/6 corpus run, 1 copy, one process")
-    single = corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
+    single = yardstick.around(
+        lambda: corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
+    )
     say(f"3/6 corpus run, 1 copy, {workers} worker processes")
-    pooled = corpus_run(f"{workers} workers", one, root / "data2", home, workers=workers, say=say)
+    pooled = yardstick.around(
+        lambda: corpus_run(
+            f"{workers} workers", one, root / "data2", home, workers=workers, say=say
+        )
+    )
 
     n_many = replicate(corpus, many, copies, limit)
     say(f"4/6 corpus run, {copies} copies ({n_many} files), {workers} worker processes")
-    big = corpus_run(f"{copies} copies", many, root / "data4", home, workers=workers, say=say)
+    big = yardstick.around(
+        lambda: corpus_run(f"{copies} copies", many, root / "data4", home, workers=workers, say=say)
+    )
 
     say("5/6 one file added to the large corpus, whole command timed")
     added = many / "added" / "one_more.txt"
@@ -314,7 +360,8 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines = [
         "",
         "== figures ==",
-        f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'PSS MB':>9}{'RSS MB':>9}",
+        f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'PSS MB':>9}{'RSS MB':>9}"
+        f"{'speed':>7}{'x bare at speed':>17}",
     ]
     lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare_seconds:>9.1f}")
     parallel_seconds, parallel_words = figures["bare_parallel"]
@@ -326,7 +373,12 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
         lines.append(
             f"{'corpus run, ' + run.label:28}{run.words_per_second:>10,.0f}{ratio:>8.2f}"
             f"{run.seconds:>9.1f}{run.peak_mb:>9.0f}{run.peak_rss_mb:>9.0f}"
+            f"{run.speed:>7.2f}{ratio / run.speed:>17.2f}"
         )
+    lines.append(
+        "speed: the yardstick (bare spaCy on every 15th text) around each run over its pace "
+        "right after the bare run; x bare at speed = x bare / speed"
+    )
     lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
     # The machine's speed drifts by up to ~15% over minutes; the spaCy seconds timed inside a
     # run against that run's wall time is the same comparison with the drift cancelled.
@@ -342,6 +394,9 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
                  f"(start-up, Dagster, aggregates) {single.seconds - measured:.1f} s")  # fmt: skip
     lines.append(f"memory (PSS of the process tree): 1 copy {pooled.peak_mb:.0f} MB vs {copies} "
                  f"copies {big.peak_mb:.0f} MB ({workers} workers each)")  # fmt: skip
+    lines.append(f"  each process's own peak: parent {pooled.peak_parent_mb:.0f} vs "
+                 f"{big.peak_parent_mb:.0f} MB, largest worker {pooled.peak_worker_mb:.0f} vs "
+                 f"{big.peak_worker_mb:.0f} MB")  # fmt: skip
     lines.append(f"+1 file on {figures['files'][1]} files: {increment.files_processed} file(s) "
                  f"through NLP, whole command {increment.seconds:.1f} s")  # fmt: skip
     lines.append(f"  of which text reuse {increment.reuse.get('seconds', 0):.1f} s "

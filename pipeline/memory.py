@@ -15,13 +15,16 @@ Processes = Callable[[], Iterable[psutil.Process]]
 
 
 class PeakMemory:
-    """The largest PSS and RSS sums seen over `processes()`, sampled every `every` seconds."""
+    """The largest PSS and RSS sums seen over `processes()`, sampled every `every` seconds,
+    and the largest PSS each process reached on its own (by pid): a sum's peak depends on
+    when the processes' own peaks happen to meet, each process's peak does not."""
 
     def __init__(self, processes: Processes, *, every: float = 0.5) -> None:
         self._processes = processes
         self._every = every
         self.peak_pss = 0
         self.peak_rss = 0
+        self.peak_each: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -35,23 +38,30 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            pss_bytes, rss_bytes = sample(self._processes())
-            self.peak_pss = max(self.peak_pss, pss_bytes)
-            self.peak_rss = max(self.peak_rss, rss_bytes)
+            each = sample_each(self._processes())
+            self.peak_pss = max(self.peak_pss, sum(pss for pss, _ in each.values()))
+            self.peak_rss = max(self.peak_rss, sum(rss for _, rss in each.values()))
+            for pid, (pss, _) in each.items():
+                self.peak_each[pid] = max(self.peak_each.get(pid, 0), pss)
             self._stop.wait(self._every)
 
 
 def sample(processes: Iterable[psutil.Process]) -> tuple[int, int]:
     """(PSS sum, RSS sum) in bytes, each process counted once; vanished ones skipped."""
-    pss_total = rss_total = 0
+    each = sample_each(processes).values()
+    return sum(pss for pss, _ in each), sum(rss for _, rss in each)
+
+
+def sample_each(processes: Iterable[psutil.Process]) -> dict[int, tuple[int, int]]:
+    """(PSS, RSS) in bytes of each process by pid; vanished ones skipped."""
+    found: dict[int, tuple[int, int]] = {}
     for process in {p.pid: p for p in processes}.values():
         try:
             info = process.memory_full_info()
         except psutil.Error:
             continue
-        pss_total += info.pss
-        rss_total += info.rss
-    return pss_total, rss_total
+        found[process.pid] = (info.pss, info.rss)
+    return found
 
 
 def tree(pid: int) -> Processes:
