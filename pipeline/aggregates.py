@@ -28,6 +28,10 @@ from pipeline.storage import (
 AGGREGATES_DIR = SQL_DIR / "aggregates"
 COLLOCATIONS_DIR = SQL_DIR / "collocations"
 CONTENT_TABLE = "collocation_content"  # temporary: the content tokens of the documents to derive
+STORED_SOURCES = (
+    "SELECT doc_id, source FROM collocation_sources "
+    "WHERE $1::VARCHAR[] IS NULL OR doc_id IN (SELECT unnest($1::VARCHAR[]))"
+)
 
 
 def aggregate_files() -> list[Path]:
@@ -72,12 +76,18 @@ def refresh_aggregates(
     return counts
 
 
-def update_collocation_counts(con: duckdb.DuckDBPyConnection) -> int:
+def update_collocation_counts(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None = None
+) -> int:
     """Bring the per-document collocation counts up to date with the documents; returns how
-    many documents were derived afresh. Runs inside the caller's transaction."""
+    many documents were derived afresh. Runs inside the caller's transaction.
+
+    `doc_ids` limits the pass to those documents (a batch's commit: the ones it wrote), so a
+    commit's cost does not grow with the lake; None looks at every document and also drops
+    the counts of documents that are gone (the aggregate pass)."""
     version = sql_version(_collocation_files())
-    current = dict(con.execute(DOCUMENT_SOURCES_SQL.read_text(), [version]).fetchall())
-    stored = dict(con.execute("SELECT doc_id, source FROM collocation_sources").fetchall())
+    current = dict(con.execute(DOCUMENT_SOURCES_SQL.read_text(), [version, doc_ids]).fetchall())
+    stored = dict(con.execute(STORED_SOURCES, [doc_ids]).fetchall())
     focus = sorted(doc_id for doc_id, source in current.items() if stored.get(doc_id) != source)
     stale = sorted(doc_id for doc_id, source in stored.items() if current.get(doc_id) != source)
     if stale:

@@ -327,12 +327,15 @@ def _bench(
         )
     )
 
+    for run in (single, pooled):
+        say(_done(run, bare_rate))
     n_many = replicate(corpus, many, copies, limit)
     say(f"4/6 corpus run, {copies} copies ({n_many} files), {workers} worker processes")
     big = yardstick.around(
         lambda: corpus_run(f"{copies} copies", many, root / "data4", home, workers=workers, say=say)
     )
 
+    say(_done(big, bare_rate))
     say("5/6 one file added to the large corpus, whole command timed")
     added = many / "added" / "one_more.txt"
     added.parent.mkdir()
@@ -351,6 +354,18 @@ def _bench(
     for line in report_lines(figures, workers=workers, copies=copies):
         say(line)
     return figures
+
+
+def _done(run: RunFigures, bare_rate: float) -> str:
+    """A run's figures as soon as it is over, so a later failure loses none of them."""
+    ratio = run.words_per_second / bare_rate
+    return (
+        f"  {run.label}: {run.words_per_second:,.0f} words/s = {ratio:.2f} x bare "
+        f"({ratio / run.speed:.2f} at speed {run.speed:.2f}) in {run.seconds:.1f} s; peak PSS "
+        f"{run.peak_mb:.0f} MB (parent {run.peak_parent_mb:.0f}, largest worker "
+        f"{run.peak_worker_mb:.0f}); spaCy {run.stages.get('nlp', 0.0) / run.seconds:.2f} "
+        "of the wall time"
+    )
 
 
 def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:

@@ -54,7 +54,7 @@ def update_reuse(
     """Bring the three reuse tables up to date in one transaction (recording `state`);
     `full` compares every document again, as if no pass had run before."""
     current = dict(
-        con.execute((SQL_DIR / "document_sources.sql").read_text(), [version]).fetchall()
+        con.execute((SQL_DIR / "document_sources.sql").read_text(), [version, None]).fetchall()
     )
     previous = _previous(con, full=full)
     kept = previous["reuse_signatures"]

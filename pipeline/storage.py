@@ -28,7 +28,8 @@ CATALOG_FILE = "catalog.sqlite"
 DATA_SUBDIR = "lake"
 LOCK_FILE = ".writer.lock"
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-Derive = Callable[[duckdb.DuckDBPyConnection], object]  # runs inside a batch's transaction
+# Runs inside a batch's transaction, given the doc_ids the batch wrote.
+Derive = Callable[[duckdb.DuckDBPyConnection, list[str]], object]
 # Extensions are loaded by path from their PyPI packages: nothing is ever downloaded.
 EXTENSION_PACKAGES = {
     "sqlite_scanner": "duckdb_extension_sqlite_scanner",
@@ -226,7 +227,8 @@ def write_batch(
     """Replace the rows of the batch's documents in every table, in one transaction.
 
     `tables` holds a table for each of DOCUMENT_TABLES and `files`; `derive`, if given, runs
-    in the same transaction after them (rows kept per document, derived from the new ones).
+    in the same transaction after them with the batch's doc_ids (rows kept per document,
+    derived from the new ones).
     Returns False when a batch with this id was committed before (a retried delivery), in
     which case nothing is written.
     """
@@ -244,7 +246,7 @@ def write_batch(
         )
         _insert(con, "batches", stamp)
         if derive is not None:
-            derive(con)
+            derive(con, ids.column("doc_id").to_pylist())
     return True
 
 

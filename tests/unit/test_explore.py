@@ -263,6 +263,19 @@ def test_collocation_counts_are_derived_only_for_what_changed(con):
     assert con.execute(kept).fetchone()[0] == 0
 
 
+def test_collocation_counts_of_a_batch_look_only_at_its_documents(con):
+    aggregate(con, "collocations")
+    add_document(con, "new.txt", "x", None, "Oil depot fire. The big oil depot burned again.")
+    add_document(con, "other.txt", "x", None, "Oil traders met in Minsk. Oil traders met again.")
+    assert update_collocation_counts(con, ["new.txt"]) == 1  # other.txt is not its batch's
+    assert update_collocation_counts(con, ["new.txt"]) == 0
+    assert update_collocation_counts(con) == 1  # the aggregate pass catches other.txt
+    incremental = aggregate(con, "collocations")
+    for table in COLLOCATION_TABLES:
+        con.execute(f"DELETE FROM {table}")
+    assert aggregate(con, "collocations") == incremental
+
+
 def test_entity_timeline_flags_first_seen_days(con):
     con.execute("SET TimeZone = 'Asia/Tokyo'")  # first_seen is 2024-03-06 there: the day is UTC's
     rows = aggregate(con, "entity_timeline")

@@ -91,15 +91,18 @@ def test_derive_runs_in_each_batch_commit_and_sees_its_rows(tmp_path: Path):
     seeds.mkdir()
     for name in ("a", "b", "c"):
         (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
-    seen: list[int] = []
+    seen: list[tuple[int, list[str]]] = []
 
-    def derive(con: duckdb.DuckDBPyConnection) -> None:
-        seen.append(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+    def derive(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+        seen.append((con.execute("SELECT count(*) FROM documents").fetchone()[0], doc_ids))
 
     with open_writer(data) as con:
         options = SyncOptions(seeds, batch_docs=2)
         sync(con, options, SHARDS, InProcess("blank:en"), version="v1", derive=derive)
-    assert seen == [2, 3]  # once per batch, after that batch's rows are in
+    # once per batch, after that batch's rows are in, given the documents it wrote
+    assert [count for count, _ in seen] == [2, 3]
+    assert sorted(doc_id for _, ids in seen for doc_id in ids) == ["a.txt", "b.txt", "c.txt"]
+    assert [len(ids) for _, ids in seen] == [2, 1]
 
 
 def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
