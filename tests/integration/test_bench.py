@@ -1,0 +1,52 @@
+"""`corpus bench` end to end on a small generated corpus with spaCy's blank English pipeline:
+every phase runs (bare spaCy, the yardstick, three `corpus run` subprocesses, one added file,
+the lake's figures) and every figure line is printed. Speeds are not judged here: the
+benchmark prints them; a test only checks that it keeps working."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.bench import run_bench
+
+SENTENCES = (
+    "Officials in {city} said on Monday that the talks on the {thing} would resume next week.",
+    "The minister of {city} gave no date for the meeting, and the opposition called it a delay.",
+    "Traders in {city} watched the price of the {thing} climb for a third day in a row.",
+)
+CITIES = ("Kyiv", "Minsk", "Warsaw", "Vilnius", "Riga", "Tallinn")
+
+
+def _corpus(folder: Path) -> Path:
+    for i, city in enumerate(CITIES):
+        thing = ("oil depot", "grain deal", "gas pipeline")[i % 3]
+        body = " ".join(s.format(city=city, thing=thing) for s in SENTENCES)
+        (folder / f"{i:02d}.txt").write_text(f"News from {city}\n\n{body}\n\n{body}\n")
+    return folder
+
+
+@pytest.mark.slow
+def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    monkeypatch.setenv("CORPUS_MODEL", "blank:en")  # the `corpus run` subprocesses' model
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "unused"))  # restored after the test
+    out = io.StringIO()
+    figures = run_bench(_corpus(corpus), copies=2, workers=2, model="blank:en", out=out)
+    text = out.getvalue()
+
+    single, pooled, big, _ = figures["runs"]
+    assert [run.files_processed for run in figures["runs"]] == [6, 6, 12, 1]
+    assert all(run.words > 0 and run.peak_mb > 0 for run in (single, pooled, big))
+    assert pooled.peak_worker_mb > 0 and single.peak_parent_mb > 0
+    assert all(run.speed > 0 for run in (single, pooled, big))
+    for label in ("1 process", "2 workers", "2 copies"):
+        assert re.search(rf"corpus run, {label} +[\d,]+ +[\d.]+ ", text), label
+        assert f"  {label}: " in text  # printed as soon as the run ended
+    assert "+1 file on 12 files: 1 file(s) through NLP" in text
+    assert "each process's own peak: parent" in text
+    lake = figures["lake"]
+    assert lake["data_files_after"] <= lake["data_files_before"]
+    assert "replace one document:" in text and "top-entities query:" in text
