@@ -391,8 +391,8 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
             f"{run.speed:>7.2f}{ratio / run.speed:>17.2f}"
         )
     lines.append(
-        "speed: the yardstick (bare spaCy on every 15th text) around each run over its pace "
-        "right after the bare run; x bare at speed = x bare / speed"
+        f"speed: the yardstick (bare spaCy on every {YARDSTICK_EVERY}th text) around each run "
+        "over its pace right after the bare run; x bare at speed = x bare / speed"
     )
     lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
     # The machine's speed drifts by up to ~15% over minutes; the spaCy seconds timed inside a

@@ -3,7 +3,7 @@
 This module holds only the parser and imports nothing heavy: each subcommand's handler is
 imported when it runs. Worker processes spawned by `corpus run` import their parent's main
 module (this one) before they load spaCy; measured, importing the handlers here cost every
-worker 2.3 s and ~40 MB (Dagster, matplotlib) that it never uses.
+worker ~2.4 s and ~40 MB (Dagster, matplotlib) that it never uses.
 """
 
 import argparse

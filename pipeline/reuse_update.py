@@ -20,12 +20,13 @@ import pyarrow.compute as pc
 
 from pipeline.reuse import CONTENT_POS, changed_documents, detect, merge, sign_documents
 from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
-from pipeline.storage import SQL_DIR, replace_tables
+from pipeline.storage import DOCUMENT_SOURCES_SQL, SQL_DIR, replace_tables
 
 REUSE_SQL = SQL_DIR / "reuse"
 PAIR_KEYS = ["doc_a", "doc_b"]
-SIGN_CHUNK_DOCS = 1_000
 SENTENCE_KEYS = ["doc_a", "doc_b", "sent_a", "sent_b"]
+# Texts read and signed per slice: a full pass never holds every text of the corpus at once.
+SIGN_CHUNK_DOCS = 1_000
 KEPT = {
     "reuse_signatures": REUSE_SIGNATURES,
     "text_reuse": TEXT_REUSE,
@@ -53,9 +54,7 @@ def update_reuse(
 ) -> ReuseUpdate:
     """Bring the three reuse tables up to date in one transaction (recording `state`);
     `full` compares every document again, as if no pass had run before."""
-    current = dict(
-        con.execute((SQL_DIR / "document_sources.sql").read_text(), [version, None]).fetchall()
-    )
+    current = dict(con.execute(DOCUMENT_SOURCES_SQL.read_text(), [version, None]).fetchall())
     previous = _previous(con, full=full)
     kept = previous["reuse_signatures"]
     stored = dict(zip(kept["doc_id"].to_pylist(), kept["source"].to_pylist(), strict=True))
