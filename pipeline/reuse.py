@@ -58,7 +58,6 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
 
@@ -797,11 +796,3 @@ def reused_sentences_table(rows: list[ReusePair], alignments: list[DocAlignment]
 def changed_documents(current: dict[str, str], stored: dict[str, str]) -> frozenset[str]:
     """Documents (doc_id -> source) that are new or whose source moved since the last pass."""
     return frozenset(doc_id for doc_id, source in current.items() if stored.get(doc_id) != source)
-
-
-def merge(previous: pa.Table, found: pa.Table, stale: Collection[str], keys: list[str]) -> pa.Table:
-    """The rows of `previous` with no side in `stale`, and the `found` ones, sorted by keys."""
-    gone = pa.array(sorted(stale), type=pa.string())
-    keep = pc.invert(pc.or_(pc.is_in(previous["doc_a"], gone), pc.is_in(previous["doc_b"], gone)))
-    merged = pa.concat_tables([previous.filter(keep).cast(found.schema), found])
-    return merged.sort_by([(key, "ascending") for key in keys])

@@ -2,9 +2,11 @@
 
 A pass reads what each `ok` document is made from (`sql/document_sources.sql`) and the signatures
 kept by the last pass (`reuse_signatures`). The documents whose source moved (new, changed,
-re-annotated) are the focus: they are signed afresh and compared with the whole corpus; pairs
-with a side in the focus or deleted are replaced, every other pair is kept. A change of reuse's
-own code moves every source, so the pass is then a full one, as is the first.
+re-annotated) are the focus: they are signed afresh and compared with the whole corpus; the rows
+with a side in the focus or deleted are deleted and the new ones inserted, every other row stays
+where it is (a pass over one new document writes its rows, not the ~280,000 of 4 copies of BBC).
+A change of reuse's own code moves every source, so the pass is then a full one, as is the
+first, and the three tables are written whole.
 
 Scores of the kept pairs were computed with the IDF weights of their day; adding documents
 moves those weights a little. A full pass (`corpus backfill --all`, or a change of reuse's
@@ -18,28 +20,29 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.reuse import CONTENT_POS, changed_documents, detect, merge, sign_documents
+from pipeline.reuse import CONTENT_POS, changed_documents, detect, sign_documents
 from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
-from pipeline.storage import DOCUMENT_SOURCES_SQL, SQL_DIR, replace_tables
+from pipeline.storage import (
+    DOCUMENT_SOURCES_SQL,
+    SQL_DIR,
+    record_state,
+    replace_tables,
+    transaction,
+)
 
 REUSE_SQL = SQL_DIR / "reuse"
-PAIR_KEYS = ["doc_a", "doc_b"]
-SENTENCE_KEYS = ["doc_a", "doc_b", "sent_a", "sent_b"]
+PAIR_TABLES = ("text_reuse", "reused_sentences")  # rows name two documents: doc_a, doc_b
 # Texts read and signed per slice: a full pass never holds every text of the corpus at once.
 SIGN_CHUNK_DOCS = 1_000
-KEPT = {
-    "reuse_signatures": REUSE_SIGNATURES,
-    "text_reuse": TEXT_REUSE,
-    "reused_sentences": REUSED_SENTENCES,
-}
+REUSE_TABLES = ("reuse_signatures", *PAIR_TABLES)
 
 
 @dataclass(frozen=True)
 class ReuseUpdate:
-    """What one pass did: the whole `text_reuse` table after it, and how much it compared."""
+    """What one pass did: how much it compared, and how many rows it wrote."""
 
-    pairs: pa.Table
-    n_sentences: int
+    pairs_found: int  # text_reuse rows with a side in the focus (all of them in a full pass)
+    sentences_found: int
     compared: int  # documents signed afresh and compared with the corpus
     removed: int  # documents gone since the last pass
     full: bool
@@ -55,26 +58,50 @@ def update_reuse(
     """Bring the three reuse tables up to date in one transaction (recording `state`);
     `full` compares every document again, as if no pass had run before."""
     current = dict(con.execute(DOCUMENT_SOURCES_SQL.read_text(), [version, None]).fetchall())
-    previous = _previous(con, full=full)
-    kept = previous["reuse_signatures"]
+    kept = _previous_signatures(con, full=full)
     stored = dict(zip(kept["doc_id"].to_pylist(), kept["source"].to_pylist(), strict=True))
     focus = changed_documents(current, stored)
     stale = focus | (stored.keys() - current.keys())
     full = focus == current.keys()
     fresh = sign_focus(con, sorted(focus), current)
-    signatures = merge_signatures(previous["reuse_signatures"], fresh, current.keys() - focus)
+    signatures = merge_signatures(kept, fresh, current.keys() - focus)
     pairs, sentences = TEXT_REUSE.empty_table(), REUSED_SENTENCES.empty_table()
-    if focus:  # else only deletions: no comparison, the merge drops their pairs
+    if focus:  # else only deletions: no comparison, only their rows go
         ids = signatures["doc_id"].to_pylist()  # sorted: tokens name documents by index here
         query = (REUSE_SQL / "tokens.sql").read_text()
         tokens = con.execute(query, [list(CONTENT_POS), ids]).pl()
         pairs, sentences = detect(signatures, tokens, focus=None if full else focus)
-    if not full:
-        pairs = merge(previous["text_reuse"], pairs, stale, PAIR_KEYS)
-        sentences = merge(previous["reused_sentences"], sentences, stale, SENTENCE_KEYS)
     tables = {"reuse_signatures": signatures, "text_reuse": pairs, "reused_sentences": sentences}
-    replace_tables(con, tables, state=state)
-    return ReuseUpdate(pairs, sentences.num_rows, len(focus), len(stale - focus), full)
+    if full:
+        replace_tables(con, tables, state=state)
+    else:
+        tables["reuse_signatures"] = fresh
+        _replace_rows(con, sorted(stale), tables, state=state)
+    return ReuseUpdate(pairs.num_rows, sentences.num_rows, len(focus), len(stale - focus), full)
+
+
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    stale: list[str],
+    tables: dict[str, pa.Table],
+    *,
+    state: tuple[str, str],
+) -> None:
+    """In one transaction: delete the rows naming a `stale` document, insert the new ones."""
+    with transaction(con):
+        con.execute("DELETE FROM reuse_signatures WHERE doc_id IN (SELECT unnest($1))", [stale])
+        for name in PAIR_TABLES:
+            con.execute(
+                f"DELETE FROM {name} WHERE doc_a IN (SELECT unnest($1)) "
+                "OR doc_b IN (SELECT unnest($1))",
+                [stale],
+            )
+        for name, table in tables.items():
+            if table.num_rows:
+                con.register("found", table)
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM found")
+                con.unregister("found")
+        record_state(con, *state)
 
 
 def sign_focus(
@@ -99,13 +126,11 @@ def merge_signatures(previous: pa.Table, fresh: pa.Table, kept: set[str]) -> pa.
     return merged.sort_by("doc_id")
 
 
-def _previous(con: duckdb.DuckDBPyConnection, *, full: bool) -> dict[str, pa.Table]:
-    """The three tables as the last pass left them; all empty when any is missing, or when
-    the pass is to be a full one."""
+def _previous_signatures(con: duckdb.DuckDBPyConnection, *, full: bool) -> pa.Table:
+    """The signatures the last pass kept; none when any of the three tables is missing, or
+    when the pass is to be a full one."""
     present = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-    if full or not set(KEPT) <= present:
-        return {name: schema.empty_table() for name, schema in KEPT.items()}
-    return {
-        name: con.execute(f"SELECT * FROM {name}").fetch_arrow_table().cast(schema)
-        for name, schema in KEPT.items()
-    }
+    if full or not set(REUSE_TABLES) <= present:
+        return REUSE_SIGNATURES.empty_table()
+    rows = con.execute("SELECT * FROM reuse_signatures").fetch_arrow_table()
+    return rows.cast(REUSE_SIGNATURES)

@@ -10,6 +10,7 @@ from pipeline.storage import fingerprint, is_up_to_date
 from pipeline.versions import source_hash
 
 REUSE_VERSION = source_hash(("reuse.py", "reuse_update.py"))
+PAIRS_BY_KIND = "SELECT kind, count(*) FROM text_reuse GROUP BY kind"
 SPECS = [
     dg.AssetSpec(
         "text_reuse",
@@ -48,21 +49,17 @@ def text_reuse(config: ReuseConfig, lake: LakeResource) -> Iterator[dg.Materiali
     compared = removed = 0
     with lake.writer() as con:
         stamp = fingerprint(con, REUSE_VERSION)
-        if not config.full and is_up_to_date(con, "text_reuse", stamp):
-            pairs = con.execute("SELECT * FROM text_reuse").fetch_arrow_table()
-            sentences = con.execute("SELECT count(*) FROM reused_sentences").fetchone()[0]
-            full = False
-        else:
+        full = False
+        if config.full or not is_up_to_date(con, "text_reuse", stamp):
             state = ("text_reuse", stamp)
             update = update_reuse(con, REUSE_VERSION, state=state, full=config.full)
-            pairs, sentences, full = update.pairs, update.n_sentences, update.full
-            compared, removed = update.compared, update.removed
-    kinds = pairs.group_by("kind").aggregate([("kind", "count")]).to_pylist()
-    by_kind = {row["kind"]: row["kind_count"] for row in kinds}
+            compared, removed, full = update.compared, update.removed, update.full
+        by_kind = dict(con.execute(PAIRS_BY_KIND).fetchall())
+        sentences = con.execute("SELECT count(*) FROM reused_sentences").fetchone()[0]
     yield dg.MaterializeResult(
         asset_key="text_reuse",
         metadata={
-            "dagster/row_count": pairs.num_rows,
+            "dagster/row_count": sum(by_kind.values()),
             "seconds": round(time.perf_counter() - clock, 3),
             "documents_compared": compared,
             "documents_removed": removed,

@@ -85,3 +85,22 @@ def test_backfill_all_compares_every_document_again(folder: Path) -> None:
     meta = _reuse_metadata()
     assert (meta["full_pass"], meta["documents_compared"]) == (True, 3)
     assert [p[:3] for p in _pairs(data)] == [p[:3] for p in before]
+
+
+def test_a_changed_document_gets_the_pairs_a_full_pass_finds(folder: Path) -> None:
+    seeds, data = folder / "seeds", folder / "data"
+    # the rewrite's second side becomes a copy of the first: its old pair goes, a new one comes
+    shutil.copyfile(seeds / REWRITE[0], seeds / REWRITE[1])
+    _run(seeds, data)
+    meta = _reuse_metadata()
+    assert (meta["documents_compared"], meta["full_pass"]) == (1, False)
+    incremental = _pairs(data)
+    assert [p[:3] for p in incremental] == [(*REWRITE, "exact")]
+    with open_writer(data) as con:
+        update_reuse(con, REUSE_VERSION + "-next", state=("test", "full"))
+        orphans = con.execute(
+            "SELECT count(*) FROM reused_sentences AS s ANTI JOIN text_reuse AS p "
+            "USING (doc_a, doc_b)"
+        ).fetchone()[0]
+    assert [p[:3] for p in _pairs(data)] == [p[:3] for p in incremental]
+    assert orphans == 0

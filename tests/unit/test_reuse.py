@@ -24,7 +24,6 @@ from pipeline.reuse import (
     changed_documents,
     detect,
     find_reuse,
-    merge,
     minhash,
     normalise_text,
     sign_documents,
@@ -254,33 +253,6 @@ def test_a_focused_pass_finds_exactly_the_full_pass_pairs_that_touch_the_focus()
         assert sentences.to_pylist() == [
             r for r in full_sentences.to_pylist() if {r["doc_a"], r["doc_b"]} & focus
         ]
-
-
-def test_merge_replaces_the_pairs_of_stale_documents_and_keeps_the_rest() -> None:
-    texts = {"orig.txt": FLOOD, "spun.txt": FLOOD_SPUN, "a.txt": ELECTION, "c.txt": ELECTION}
-    documents, tokens = blank_frames(texts)
-    signatures = sign_documents(documents.with_columns(source=pl.lit("v1")))
-    previous, _ = detect(signatures, tokens)
-    # c.txt changed into a copy of the flood story; its new pairs come from a focused pass
-    texts["c.txt"] = FLOOD
-    documents, tokens = blank_frames(texts)
-    signatures = sign_documents(documents.with_columns(source=pl.lit("v2")))
-    found, _ = detect(signatures, tokens, focus={"c.txt"})
-    merged = merge(previous, found, {"c.txt"}, ["doc_a", "doc_b"]).to_pylist()
-    full = detect(signatures, tokens)[0].to_pylist()
-
-    def kinds(rows: list[dict]) -> list[tuple[str, str, str]]:
-        return [(r["doc_a"], r["doc_b"], r["kind"]) for r in rows]
-
-    assert kinds(merged) == kinds(full)
-    assert ("a.txt", "c.txt", EXACT) not in kinds(merged)
-    # pairs of unchanged documents keep their row (scores from the IDF weights of their pass)
-    assert [r for r in merged if "c.txt" not in (r["doc_a"], r["doc_b"])] == [
-        r for r in previous.to_pylist() if "c.txt" not in (r["doc_a"], r["doc_b"])
-    ]
-    assert [r for r in merged if "c.txt" in (r["doc_a"], r["doc_b"])] == [
-        r for r in full if "c.txt" in (r["doc_a"], r["doc_b"])
-    ]
 
 
 def test_changed_documents_are_the_new_and_the_moved() -> None:
