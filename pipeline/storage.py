@@ -149,6 +149,8 @@ def open_writer(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         kept = _HELD[Path(data_dir).resolve()]
         if not kept:
             con = attach(data_dir, read_only=False)
+            # a run prints its own progress; DuckDB's bar would cut into it on long statements
+            con.execute("SET enable_progress_bar = false")
             kept.append(con)
             ensure_tables(con)
         yield kept[0]
@@ -351,13 +353,17 @@ def replace_tables(
             record_state(con, *state)
 
 
+# DuckLake keeps its catalog as plain SQL tables, attached as __ducklake_metadata_<name>; a live
+# data file is one no snapshot has ended. One catalog query (~5 ms) instead of one
+# ducklake_list_files call per table (0.25-0.7 s), so every run can afford to look.
+LIVE_DATA_FILES = (
+    "SELECT count(*) FROM __ducklake_metadata_lake.ducklake_data_file WHERE end_snapshot IS NULL"
+)
+
+
 def count_data_files(con: duckdb.DuckDBPyConnection) -> int:
     """Parquet files the current snapshot reads, over every table."""
-    tables = [row[0] for row in con.execute("SHOW TABLES").fetchall()]
-    return sum(
-        con.execute("SELECT count(*) FROM ducklake_list_files('lake', ?)", [t]).fetchone()[0]
-        for t in tables
-    )
+    return con.execute(LIVE_DATA_FILES).fetchone()[0]
 
 
 MAINTENANCE = (

@@ -13,7 +13,9 @@ from pipeline.storage import (
     LakeBusyError,
     NoLakeError,
     connect,
+    count_data_files,
     delete_documents,
+    maintain,
     open_writer,
     write_batch,
     writer_lock,
@@ -103,3 +105,27 @@ def test_readers_are_read_only_and_see_committed_data(tmp_path: Path):
     assert _ids(reader, "documents") == ["a"]
     with pytest.raises(duckdb.Error):
         reader.execute("DELETE FROM documents")
+
+
+def test_data_files_are_counted_from_the_catalog_and_compaction_bounds_them(tmp_path: Path):
+    from pipeline.assets.aggregates import AggregatesConfig, _compact
+
+    with open_writer(tmp_path) as con:
+        for i in range(4):
+            rows = [f"doc{i}_{j}" for j in range(50)]  # past DuckLake's inlining of tiny inserts
+            write_batch(con, f"b{i}", _batch(*rows))
+        con.execute("CALL ducklake_flush_inlined_data('lake')")
+        listed = sum(
+            con.execute("SELECT count(*) FROM ducklake_list_files('lake', ?)", [t]).fetchone()[0]
+            for (t,) in con.execute("SHOW TABLES").fetchall()
+        )
+        before = count_data_files(con)
+        assert before == listed and before >= 8
+        assert _compact(con, AggregatesConfig(compact_above_files=before - 1))
+        assert not _compact(con, AggregatesConfig(compact_above_files=before))
+        assert not _compact(con, AggregatesConfig(compact_above_files=0))  # 0: only when asked
+        assert _compact(con, AggregatesConfig(maintain=True, compact_above_files=0))
+        files = maintain(con)
+        assert files["data_files_before"] == before
+        assert files["data_files_after"] == count_data_files(con) < before
+        assert _ids(con, "documents") == sorted(f"doc{i}_{j}" for i in range(4) for j in range(50))
