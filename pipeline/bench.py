@@ -50,6 +50,7 @@ from pipeline.storage import (
 )
 
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
+COMPACTION_KEYS = ("data_files_before", "data_files_after", "maintenance_seconds")
 YARDSTICK_EVERY = 15  # every 15th cleaned text: ~150 BBC articles, ~15 s of spaCy
 TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
 
@@ -69,6 +70,7 @@ class RunFigures:
     stages: dict[str, float] = field(default_factory=dict)
     reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
     aggregates_seconds: float = 0.0
+    compaction: dict[str, float] = field(default_factory=dict)  # when the run compacted the lake
     speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
 
     @property
@@ -187,6 +189,7 @@ def corpus_run(
     if process.returncode != 0:
         raise RuntimeError(f"{label}: corpus run failed: {process.stdout.read().decode()[-500:]}")
     meta = _latest_metadata(home)
+    aggregates = _latest_metadata(home, ("entity_counts",))
     return RunFigures(
         label=label,
         seconds=seconds,
@@ -201,7 +204,8 @@ def corpus_run(
         / 2**20,
         stages={k.removeprefix("seconds_"): v for k, v in meta.items() if k.startswith("seconds_")},
         reuse=_latest_metadata(home, ("text_reuse",)),
-        aggregates_seconds=_latest_metadata(home, ("entity_counts",)).get("seconds", 0.0),
+        aggregates_seconds=aggregates.get("seconds", 0.0),
+        compaction={k: v for k, v in aggregates.items() if k in COMPACTION_KEYS},
     )
 
 
@@ -427,6 +431,12 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines.append(f"data files: {lake['data_files_before']:.0f} before maintenance, "
                  f"{lake['data_files_after']:.0f} after "
                  f"({lake['maintenance_seconds']:.1f} s)")  # fmt: skip
+    for run in (single, pooled, big, increment):
+        if run.compaction:
+            lines.append(f"  the {run.label} run compacted the lake itself: "
+                         f"{run.compaction['data_files_before']:.0f} -> "
+                         f"{run.compaction['data_files_after']:.0f} data files "
+                         f"({run.compaction['maintenance_seconds']:.1f} s)")  # fmt: skip
     lines.append(f"replace one document: {lake['replace_one_seconds']:.2f} s; "
                  f"delete one document: {lake['delete_one_seconds']:.2f} s")  # fmt: skip
     return lines

@@ -6,12 +6,15 @@ removes the title and not the article's first paragraph. The body's paragraphs f
 line.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import trafilatura
-from trafilatura.settings import Document
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 EMPTY_PAGE = re.compile(r"^\s*$")
@@ -39,6 +42,11 @@ def extract_html(html: str) -> Extracted:
 
 
 def _bare_extraction(html: str) -> Document | None:
+    # imported on the first page, not with the module: trafilatura and lxml take ~0.4 s to
+    # import, paid by every run and every worker process even when the folder holds no HTML
+    import trafilatura
+    from trafilatura.settings import Document
+
     try:
         result = trafilatura.bare_extraction(
             html,

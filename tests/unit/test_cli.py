@@ -38,3 +38,13 @@ def test_each_subcommand_names_a_handler_that_exists(argv, handler):
     assert args.handler == handler
     module, function = handler
     assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_a_worker_loads_no_html_extractor_until_a_page_comes():
+    # what a worker process imports to run batches: trafilatura (~0.4 s) only with HTML
+    code = "import sys, pipeline.batches; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "pipeline.html" in loaded
+    assert "trafilatura" not in loaded
