@@ -46,6 +46,9 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert re.search(rf"corpus run, {label} +[\d,]+ +[\d.]+ ", text), label
         assert f"  {label}: " in text  # printed as soon as the run ended
     assert "+1 file on 12 files: 1 file(s) through NLP" in text
+    increments = figures["increments"]
+    assert [run.files_processed for run in increments] == [1, 1, 1]
+    assert figures["runs"][3].seconds == sorted(run.seconds for run in increments)[1]  # median
     assert "each process's own peak: parent" in text
     lake = figures["lake"]
     assert lake["data_files_after"] <= lake["data_files_before"]
