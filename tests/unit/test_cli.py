@@ -12,11 +12,14 @@ from pipeline.cli import build_parser
 HEAVY = ("dagster", "matplotlib", "spacy", "polars", "trafilatura")
 
 
+def _modules_loaded_by(module: str) -> list[str]:
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return run.stdout.split()
+
+
 def test_importing_the_command_loads_no_heavy_package():
-    code = "import sys, pipeline.cli; print(' '.join(sorted(sys.modules)))"
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    loaded = _modules_loaded_by("pipeline.cli")
     assert "pipeline.cli" in loaded
     assert [name for name in HEAVY if name in loaded] == []
 
@@ -42,9 +45,6 @@ def test_each_subcommand_names_a_handler_that_exists(argv, handler):
 
 def test_a_worker_loads_no_html_extractor_until_a_page_comes():
     # what a worker process imports to run batches: trafilatura (~0.4 s) only with HTML
-    code = "import sys, pipeline.batches; print(' '.join(sorted(sys.modules)))"
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    loaded = _modules_loaded_by("pipeline.batches")
     assert "pipeline.html" in loaded
     assert "trafilatura" not in loaded
