@@ -237,12 +237,25 @@ def detect(
     """The pairs with at least one document in `focus` (every pair when None), from the
     signatures (REUSE_SIGNATURES rows) and content tokens of the whole corpus. Tokens carry
     their document as `doc_id`, or as `did`: its index in the signatures' sorted doc_ids."""
+    lemmas = content_lemmas(signed_ids(signatures), tokens)
+    return detect_in_lemmas(signatures, lemmas, focus=focus)
+
+
+def signed_ids(signatures: pa.Table) -> list[str]:
+    """The signatures' doc_ids, sorted: a document's `did` is its index here."""
+    return sorted(signatures["doc_id"].to_pylist())
+
+
+def detect_in_lemmas(
+    signatures: pa.Table, lemmas: pl.DataFrame, *, focus: Collection[str] | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """`detect`, from the sentences' content lemmas (`content_lemmas`) instead of the tokens:
+    a caller that builds them itself need not keep the corpus's tokens alive meanwhile."""
     sig = pl.from_arrow(signatures)
-    doc_ids = sorted(sig["doc_id"].to_list())
+    doc_ids = signed_ids(signatures)
     chosen = None if focus is None else frozenset(focus)
     exact = exact_pairs(sig, chosen)
     near = near_duplicate_pairs(sig, chosen, exclude=set(exact))
-    lemmas = content_lemmas(doc_ids, tokens)
     copies = copy_alignments(doc_ids, lemmas, exact)
     aligned = sorted((c.doc_a, c.doc_b) for c in copies)
     diagonal = sorted(set(exact) - set(aligned))
@@ -410,8 +423,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct content lemma of each eligible sentence.
 
-    Columns: did (index of doc_id in the sorted ids), sent_idx, lemma, sid (sentence number
-    over the corpus), lid (lemma id), df, w (quantised IDF^2 weight).
+    Columns: did (index of doc_id in the sorted ids), sent_idx, sid (sentence number over the
+    corpus), lid (lemma id: the lemma's rank among them), df, w (quantised IDF^2 weight).
     """
     keyed = tokens.lazy()
     if "did" not in tokens.columns:  # keyed by doc_id: number the documents here
@@ -439,7 +452,9 @@ def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
         .select(pl.col("sid").cast(pl.Int64), "did", "sent_idx")
     )
     lemmas = lemmas.join(sentences, on=["did", "sent_idx"])
-    return lemmas.join(idf_weights(lemmas, sentences.height), on="lemma")
+    # the lemma strings end here: lid names a lemma from now on (on 4 copies of BBC the
+    # strings are the largest column of the ~2 M rows this index holds)
+    return lemmas.join(idf_weights(lemmas, sentences.height), on="lemma").drop("lemma")
 
 
 def idf_weights(lemmas: pl.DataFrame, n_sentences: int) -> pl.DataFrame:
