@@ -421,11 +421,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 
 
 def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
-    """One row per distinct content lemma of each eligible sentence.
-
-    Columns: did (index of doc_id in the sorted ids), sent_idx, sid (sentence number over the
-    corpus), lid (lemma id: the lemma's rank among them), df, w (quantised IDF^2 weight).
-    """
+    """One row per distinct content lemma of each eligible sentence, from tokens (doc_id or
+    did, sent_idx, lemma, pos, is_stop, is_punct): see `index_lemmas` for the columns."""
     keyed = tokens.lazy()
     if "did" not in tokens.columns:  # keyed by doc_id: number the documents here
         dids = pl.DataFrame(
@@ -433,13 +430,30 @@ def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
             schema={"doc_id": pl.String, "did": pl.Int32},
         )
         keyed = keyed.join(dids.lazy(), on="doc_id")
+    content = keyed.filter(
+        ~pl.col("is_stop") & ~pl.col("is_punct") & pl.col("pos").is_in(list(CONTENT_POS))
+    ).select("did", "sent_idx", lemma_key=pl.col("lemma"))
+    names = content.select("lemma_key").unique().with_columns(lemma="lemma_key").collect()
+    return index_lemmas(content, names)
+
+
+def index_lemmas(content: pl.LazyFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """The index: one row per distinct content lemma of each eligible sentence (at least
+    MIN_SENTENCE_LEMMAS of them), from content tokens (did, sent_idx, lemma_key) and the lemma
+    each key names (lemma_key, lemma). A key is the lemma itself or a number for it, so the
+    corpus's lemma strings need not be in memory row by row; lemmas are normalised (stripped,
+    lower case, at least one word character) once per distinct lemma.
+
+    Columns: did (index of doc_id in the sorted ids), sent_idx, sid (sentence number over the
+    corpus), lid (lemma id), df (eligible sentences with the lemma), w (quantised IDF^2 weight).
+    """
+    normal = names.lazy().with_columns(lemma=pl.col("lemma").str.strip_chars().str.to_lowercase())
+    normal = normal.filter(pl.col("lemma").str.contains(r"\w"))
+    lids = normal.select("lemma").unique().with_columns(lid=pl.col("lemma").rank("dense"))
+    keys = normal.join(lids, on="lemma").select("lemma_key", pl.col("lid").cast(pl.Int64))
     lemmas = (
-        keyed.filter(
-            ~pl.col("is_stop") & ~pl.col("is_punct") & pl.col("pos").is_in(list(CONTENT_POS))
-        )
-        .with_columns(lemma=pl.col("lemma").str.strip_chars().str.to_lowercase())
-        .filter(pl.col("lemma").str.contains(r"\w"))
-        .select(pl.col("did").cast(pl.Int32), pl.col("sent_idx").cast(pl.Int32), "lemma")
+        content.join(keys, on="lemma_key")
+        .select(pl.col("did").cast(pl.Int32), pl.col("sent_idx").cast(pl.Int32), "lid")
         .unique()
         .collect()
     )
@@ -452,21 +466,16 @@ def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
         .select(pl.col("sid").cast(pl.Int64), "did", "sent_idx")
     )
     lemmas = lemmas.join(sentences, on=["did", "sent_idx"])
-    # the lemma strings end here: lid names a lemma from now on (on 4 copies of BBC the
-    # strings are the largest column of the ~2 M rows this index holds)
-    return lemmas.join(idf_weights(lemmas, sentences.height), on="lemma").drop("lemma")
+    return lemmas.join(idf_weights(lemmas, sentences.height), on="lid")
 
 
 def idf_weights(lemmas: pl.DataFrame, n_sentences: int) -> pl.DataFrame:
-    """lemma, lid (integer id), df (sentences containing it), w = round(idf^2 * WEIGHT_SCALE)."""
+    """lid, df (sentences containing the lemma), w = round(idf^2 * WEIGHT_SCALE)."""
     idf = ((n_sentences + 1) / (pl.col("df") + 1)).log()
     return (
-        lemmas.group_by("lemma")
+        lemmas.group_by("lid")
         .agg(df=pl.len())
-        .with_columns(
-            lid=pl.col("lemma").rank("dense").cast(pl.Int64),
-            w=(idf * idf * WEIGHT_SCALE).round().cast(pl.Int64),
-        )
+        .with_columns(w=(idf * idf * WEIGHT_SCALE).round().cast(pl.Int64))
     )
 
 

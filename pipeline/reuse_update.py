@@ -23,8 +23,8 @@ import pyarrow.compute as pc
 from pipeline.reuse import (
     CONTENT_POS,
     changed_documents,
-    content_lemmas,
     detect_in_lemmas,
+    index_lemmas,
     sign_documents,
     signed_ids,
 )
@@ -74,11 +74,7 @@ def update_reuse(
     signatures = merge_signatures(kept, fresh, current.keys() - focus)
     pairs, sentences = TEXT_REUSE.empty_table(), REUSED_SENTENCES.empty_table()
     if focus:  # else only deletions: no comparison, only their rows go
-        ids = signed_ids(signatures)  # tokens name documents by their index here
-        query = (REUSE_SQL / "tokens.sql").read_text()
-        # the tokens frame is dropped once reduced to each sentence's lemmas, not held through
-        # the comparison (~85 MB on 4 copies of BBC)
-        lemmas = content_lemmas(ids, con.execute(query, [list(CONTENT_POS), ids]).pl())
+        lemmas = read_index(con, signed_ids(signatures))
         pairs, sentences = detect_in_lemmas(signatures, lemmas, focus=None if full else focus)
     tables = {"reuse_signatures": signatures, "text_reuse": pairs, "reused_sentences": sentences}
     if full:
@@ -111,6 +107,19 @@ def _replace_rows(
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM found")
                 con.unregister("found")
         record_state(con, *state)
+
+
+def read_index(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pl.DataFrame:
+    """The sentence index of `index_lemmas` for the documents `ids` (sorted; a document's did
+    is its index there). Tokens come keyed by a hash of their lemma, the lemmas once each, so
+    the corpus's lemma strings are never in memory row by row; the frame of keyed tokens is
+    dropped once reduced to the index."""
+    pos = list(CONTENT_POS)
+    names = con.execute((REUSE_SQL / "lemma_names.sql").read_text(), [pos]).pl()
+    if names["lemma_key"].n_unique() != names.height:  # 64-bit: ~1e-10 for 100,000 lemmas
+        raise RuntimeError("two lemmas share a 64-bit hash; text reuse cannot key them apart")
+    content = con.execute((REUSE_SQL / "tokens.sql").read_text(), [pos, ids]).pl()
+    return index_lemmas(content.lazy(), names)
 
 
 def sign_focus(

@@ -22,8 +22,10 @@ from pipeline.reuse import (
     SentencePair,
     align_pair,
     changed_documents,
+    content_lemmas,
     detect,
     find_reuse,
+    index_lemmas,
     minhash,
     normalise_text,
     sign_documents,
@@ -385,3 +387,21 @@ def test_minhash_and_banding_match_datasketch() -> None:
         assert minhash(shingles).tolist() == expected[0].hashvalues.tolist()
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     assert (lsh.b, lsh.r) == (LSH_BANDS, LSH_ROWS)
+
+
+def test_the_index_is_the_same_whether_lemmas_come_as_strings_or_as_numbered_keys():
+    # the lake hands lemmas over as 64-bit keys with one name each (sql/reuse/); a test
+    # corpus hands them over as strings: both must give the same sentence index
+    _, tokens = blank_frames({"orig.txt": FLOOD, "spun.txt": FLOOD_SPUN, "a.txt": ELECTION})
+    tokens = tokens.with_columns(lemma=pl.col("lemma").str.to_uppercase() + " ")  # normalised
+    ids = sorted(tokens["doc_id"].unique().to_list())
+    by_string = content_lemmas(ids, tokens)
+    content = tokens.filter(~pl.col("is_stop") & ~pl.col("is_punct")).with_columns(
+        did=pl.col("doc_id").replace_strict(ids, list(range(len(ids)))),
+        lemma_key=pl.col("lemma").hash(),
+    )
+    names = content.select("lemma_key", "lemma").unique()
+    by_key = index_lemmas(content.lazy().select("did", "sent_idx", "lemma_key"), names)
+    order = ["did", "sent_idx", "lid"]
+    assert by_key.height > 0 and "lemma" not in by_key.columns
+    assert by_key.sort(order).equals(by_string.select(by_key.columns).sort(order))
