@@ -39,7 +39,11 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ray", default=defaults.ray_address, help="Ray cluster address")
     parser.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="size limit")
     parser.add_argument("--batch-docs", type=int, default=defaults.batch_docs, help="per commit")
-    parser.add_argument("--maintain", action="store_true", help="compact the lake afterwards")
+    parser.add_argument(
+        "--maintain",
+        action="store_true",
+        help="compact the lake afterwards even when small (a run compacts past 200 data files)",
+    )
 
 
 def _pipeline_commands(sub: argparse._SubParsersAction) -> None:
