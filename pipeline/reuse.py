@@ -235,8 +235,9 @@ def detect(
     signatures: pa.Table, tokens: pl.DataFrame, *, focus: Collection[str] | None = None
 ) -> tuple[pa.Table, pa.Table]:
     """The pairs with at least one document in `focus` (every pair when None), from the
-    signatures (REUSE_SIGNATURES rows) and content tokens of the whole corpus. Tokens carry
-    their document as `doc_id`, or as `did`: its index in the signatures' sorted doc_ids."""
+    signatures (REUSE_SIGNATURES rows) and the tokens of the whole corpus (doc_id, sent_idx,
+    lemma, pos, is_stop, is_punct); the lake's pass reads a keyed index instead
+    (pipeline.reuse_update.read_index) and calls `detect_in_lemmas`."""
     lemmas = content_lemmas(signed_ids(signatures), tokens)
     return detect_in_lemmas(signatures, lemmas, focus=focus)
 
@@ -421,18 +422,18 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 
 
 def content_lemmas(doc_ids: list[str], tokens: pl.DataFrame) -> pl.DataFrame:
-    """One row per distinct content lemma of each eligible sentence, from tokens (doc_id or
-    did, sent_idx, lemma, pos, is_stop, is_punct): see `index_lemmas` for the columns."""
-    keyed = tokens.lazy()
-    if "did" not in tokens.columns:  # keyed by doc_id: number the documents here
-        dids = pl.DataFrame(
-            {"doc_id": doc_ids, "did": list(range(len(doc_ids)))},
-            schema={"doc_id": pl.String, "did": pl.Int32},
-        )
-        keyed = keyed.join(dids.lazy(), on="doc_id")
-    content = keyed.filter(
-        ~pl.col("is_stop") & ~pl.col("is_punct") & pl.col("pos").is_in(list(CONTENT_POS))
-    ).select("did", "sent_idx", lemma_key=pl.col("lemma"))
+    """One row per distinct content lemma of each eligible sentence, from tokens (doc_id,
+    sent_idx, lemma, pos, is_stop, is_punct): see `index_lemmas` for the columns."""
+    dids = pl.DataFrame(
+        {"doc_id": doc_ids, "did": list(range(len(doc_ids)))},
+        schema={"doc_id": pl.String, "did": pl.Int32},
+    )
+    content = (
+        tokens.lazy()
+        .join(dids.lazy(), on="doc_id")
+        .filter(~pl.col("is_stop") & ~pl.col("is_punct") & pl.col("pos").is_in(list(CONTENT_POS)))
+        .select("did", "sent_idx", lemma_key=pl.col("lemma"))
+    )
     names = content.select("lemma_key").unique().with_columns(lemma="lemma_key").collect()
     return index_lemmas(content, names)
 

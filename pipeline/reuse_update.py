@@ -32,6 +32,7 @@ from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
 from pipeline.storage import (
     DOCUMENT_SOURCES_SQL,
     SQL_DIR,
+    insert_rows,
     record_state,
     replace_tables,
     transaction,
@@ -76,12 +77,11 @@ def update_reuse(
     if focus:  # else only deletions: no comparison, only their rows go
         lemmas = read_index(con, signed_ids(signatures))
         pairs, sentences = detect_in_lemmas(signatures, lemmas, focus=None if full else focus)
-    tables = {"reuse_signatures": signatures, "text_reuse": pairs, "reused_sentences": sentences}
+    found = {"text_reuse": pairs, "reused_sentences": sentences}
     if full:
-        replace_tables(con, tables, state=state)
+        replace_tables(con, {"reuse_signatures": signatures, **found}, state=state)
     else:
-        tables["reuse_signatures"] = fresh
-        _replace_rows(con, sorted(stale), tables, state=state)
+        _replace_rows(con, sorted(stale), {"reuse_signatures": fresh, **found}, state=state)
     return ReuseUpdate(pairs.num_rows, sentences.num_rows, len(focus), len(stale - focus), full)
 
 
@@ -102,10 +102,7 @@ def _replace_rows(
                 [stale],
             )
         for name, table in tables.items():
-            if table.num_rows:
-                con.register("found", table)
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM found")
-                con.unregister("found")
+            insert_rows(con, name, table)
         record_state(con, *state)
 
 

@@ -241,12 +241,12 @@ def write_batch(
     with transaction(con):
         _delete_ids(con, _known(con, ids))
         for name in (*DOCUMENT_TABLES, "files"):
-            _insert(con, name, tables[name])
+            insert_rows(con, name, tables[name])
         stamp = pa.table(
             {"batch_id": [batch_id], "n_docs": [ids.num_rows], "committed_at": [_now()]},
             schema=BASE_TABLES["batches"],
         )
-        _insert(con, "batches", stamp)
+        insert_rows(con, "batches", stamp)
         if derive is not None:
             derive(con, ids.column("doc_id").to_pylist())
     return True
@@ -299,7 +299,8 @@ def _delete_ids(con: duckdb.DuckDBPyConnection, ids: pa.Table) -> None:
         con.unregister("batch_ids")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Append an Arrow table's rows to a lake table by column name (nothing if it is empty)."""
     if table.num_rows == 0:
         return
     view = f"new_{name}"
