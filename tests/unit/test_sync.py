@@ -10,7 +10,7 @@ from pipeline.aggregates import update_collocation_counts
 from pipeline.executors import InProcess
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.storage import ensure_tables, open_writer
-from pipeline.sync import TAIL_BATCHES, SyncOptions, SyncReport, batch_bounds, sync
+from pipeline.sync import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
 SHARDS = range(16)
@@ -80,7 +80,10 @@ def test_batches_are_full_then_a_tail_of_small_ones_that_covers_every_file_once(
         assert all(0 < size <= 200 for size in sizes)
     sizes = [end - start for start, end in batch_bounds(2225, 200)]
     assert sizes[:9] == [200] * 9  # full batches first
-    assert len(sizes) == 9 + TAIL_BATCHES and max(sizes[9:]) <= 200 // 2
+    tail = sizes[9:]  # 425 files: each batch a quarter of what is left, down to 200 // 16
+    assert tail[:4] == [107, 80, 60, 45] and tail[-4:] == [12, 12, 12, 5]
+    assert all(a >= b for a, b in itertools.pairwise(tail))
+    assert min(tail[:-1]) == 200 // TAIL_MIN_SHARE
     assert batch_bounds(10, 200) == [(0, 10)]  # a small run stays one commit
     plain = batch_bounds(2225, 200, split_tail=False)  # one process: full batches only
     assert [end - start for start, end in plain] == [200] * 11 + [25]
@@ -118,3 +121,4 @@ def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
         sources = con.execute("SELECT doc_id FROM collocation_sources ORDER BY 1").fetchall()
         assert sources == [("a.txt",), ("b.txt",), ("c.txt",)]
         assert update_collocation_counts(con) == 0  # nothing left for the aggregate pass
+
