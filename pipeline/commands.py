@@ -63,6 +63,10 @@ def _run(
             raise UserError(str(error)) from None
         print(f"corpus: {settings.seeds_dir} -> {settings.data_dir}", file=sys.stderr)
         started = time.perf_counter()
+        if settings.workers > 1 and not settings.ray_address:
+            from pipeline.executors import early_workers  # imports spaCy: only when running
+
+            stack.enter_context(early_workers(settings.model, settings.workers))
         result = execute(settings, maintain=maintain, force_all=force_all, force=force or [])
         if not result.success:
             raise UserError(_failure(result))

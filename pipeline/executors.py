@@ -3,8 +3,10 @@ once and runs the same `process_batch`; results come back as Arrow tables for th
 (The Ray executor lives in pipeline/ray_executor.py so the local path never imports Ray.)
 """
 
+import contextlib
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from multiprocessing.pool import Pool
 from typing import Protocol
 
 from spacy.language import Language
@@ -53,12 +55,39 @@ class WorkerPool:
 
     def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
         specs = list(specs)
+        early = _early.pop((self._model, self._workers), None)
         if not specs:
+            if early is not None:
+                early.terminate()
             return
-        context = multiprocessing.get_context("spawn")
-        workers = min(self._workers, len(specs))
-        with context.Pool(workers, _load_worker_model, (self._model,)) as pool:
+        pool = early or _start(self._model, min(self._workers, len(specs)))
+        with pool:
             yield from pool.imap_unordered(_run_in_worker, specs)
+
+
+# Pools started ahead of their run, by (model, workers); a WorkerPool of that shape takes one.
+_early: dict[tuple[str, int], Pool] = {}
+
+
+@contextlib.contextmanager
+def early_workers(model: str, workers: int) -> Iterator[None]:
+    """Start the worker processes now, so that they load the model while this process starts
+    Dagster and plans the run (~5 s, on one core), instead of after. Measured on 2 workers
+    over 2,225 BBC files: the first batch went out 8 s into the run and each worker then spent
+    ~2.5 s loading spaCy before it parsed. A pool that no run took is stopped on exit."""
+    key = (model, workers)
+    _early[key] = _start(model, workers)
+    try:
+        yield
+    finally:
+        pool = _early.pop(key, None)
+        if pool is not None:
+            pool.terminate()
+
+
+def _start(model: str, workers: int) -> Pool:
+    context = multiprocessing.get_context("spawn")
+    return context.Pool(workers, _load_worker_model, (model,))
 
 
 def make_executor(model: str, workers: int, ray_address: str | None = None) -> Executor:

@@ -1,13 +1,16 @@
 """The incremental sweep with a tokenizer-only model: what is planned, processed and deleted."""
 
 import itertools
+import multiprocessing
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
 
 from pipeline.aggregates import update_collocation_counts
-from pipeline.executors import InProcess
+from pipeline.batches import BatchResult, BatchSpec
+from pipeline.executors import InProcess, WorkerPool, early_workers
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.storage import ensure_tables, open_writer
 from pipeline.sync import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
@@ -122,3 +125,39 @@ def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
         assert sources == [("a.txt",), ("b.txt",), ("c.txt",)]
         assert update_collocation_counts(con) == 0  # nothing left for the aggregate pass
 
+
+class _Watched:
+    """An executor that notes the worker processes alive while each batch comes back."""
+
+    def __init__(self, inner: WorkerPool) -> None:
+        self.inner = inner
+        self.pids: set[int] = set()
+
+    def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
+        for result in self.inner.run(specs):
+            self.pids |= {p.pid for p in multiprocessing.active_children()}
+            yield result
+
+
+def test_a_run_takes_the_workers_started_early_and_stops_them(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    for name in "abc":
+        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
+    with early_workers("blank:en", 2):
+        early = {p.pid for p in multiprocessing.active_children()}
+        watched = _Watched(WorkerPool("blank:en", 2))
+        with open_writer(data) as con:
+            report = sync(con, SyncOptions(seeds), SHARDS, watched, version="v1")
+        assert report.files_processed == 3
+        assert len(early) == 2 and watched.pids == early  # no second pool was spawned
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_started_early_stop_when_no_run_takes_them_or_there_is_nothing_to_do():
+    with early_workers("blank:en", 2):
+        assert len(multiprocessing.active_children()) == 2
+    assert multiprocessing.active_children() == []
+    with early_workers("blank:en", 2):
+        assert list(WorkerPool("blank:en", 2).run([])) == []
+        assert multiprocessing.active_children() == []
