@@ -7,12 +7,12 @@ import contextlib
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from multiprocessing.pool import Pool
-from typing import Protocol
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.batches import BatchResult, BatchSpec, process_batch
-from pipeline.nlp import load_model
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 class Executor(Protocol):
@@ -29,16 +29,23 @@ class InProcess:
     def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
         for spec in specs:
             if self._nlp is None:
-                self._nlp = load_model(self._model)
+                self._nlp = _load(self._model)
             yield process_batch(spec, self._nlp)
 
 
-_worker_nlp: Language | None = None
+_worker_nlp: "Language | None" = None
+
+
+def _load(model: str) -> "Language":
+    # spaCy is imported by the process that parses: a parent of workers never loads it
+    from pipeline.nlp import load_model
+
+    return load_model(model)
 
 
 def _load_worker_model(model: str) -> None:
     global _worker_nlp  # one model per worker process, loaded once
-    _worker_nlp = load_model(model)
+    _worker_nlp = _load(model)
 
 
 def _run_in_worker(spec: BatchSpec) -> BatchResult:

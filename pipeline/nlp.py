@@ -18,16 +18,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
-from pipeline.settings import MODEL
+from pipeline.settings import MAX_CHARS, MODEL
 
 TOKEN_ATTRS = [ORTH, LEMMA, POS, TAG, DEP, HEAD, ENT_TYPE, IS_STOP, IS_PUNCT, IDX]
 STRING_ATTRS = {"text": 0, "lemma": 1, "pos": 2, "tag": 3, "dep": 4, "ent_type": 6}
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 POSSESSIVE = re.compile(r"[’']s?$")
 SPACES = re.compile(r"\s+")
-# spaCy's max_length: a text longer than this is kept as an `ok` document but not annotated
-# (a news article is tens of thousands of characters; 500 KB already takes ~40 s to parse).
-MAX_CHARS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)

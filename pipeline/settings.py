@@ -16,6 +16,9 @@ DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, n
 COMPACT_ABOVE_FILES = 200
 REPORT_FILE = "report.html"  # `corpus report` and the corpus_report asset write DATA/report.html
 KWIC_WIDTH = 40  # characters of context either side of a keyword in `corpus kwic`
+# spaCy's max_length: a text longer than this is kept as an `ok` document but not annotated
+# (a news article is tens of thousands of characters; 500 KB already takes ~40 s to parse).
+MAX_CHARS = 2_000_000
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The read-only data beside the checkout (benchmarks and evaluations only; never copied in).

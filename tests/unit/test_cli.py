@@ -43,6 +43,13 @@ def test_each_subcommand_names_a_handler_that_exists(argv, handler):
     assert callable(getattr(importlib.import_module(module), function))
 
 
+def test_the_parent_of_worker_processes_loads_no_spacy():
+    # it plans and commits batches; spaCy (~0.7 s to import, and its memory) is the workers'
+    loaded = _modules_loaded_by("pipeline.definitions")
+    assert "pipeline.executors" in loaded and "pipeline.sync" in loaded
+    assert [name for name in loaded if name.split(".")[0] in ("spacy", "thinc")] == []
+
+
 def test_a_worker_loads_no_html_extractor_until_a_page_comes():
     # what a worker process imports to run batches: trafilatura (~0.4 s) only with HTML
     loaded = _modules_loaded_by("pipeline.batches")
