@@ -145,7 +145,7 @@ def _never_read(state: FileState | None, file: SeenFile, options: SyncOptions) -
 # that to ~4 s (a CPU timeline: one worker idle from 157.4 to 161.4 s of 165 s). Batches that
 # shrink as the work runs out ("guided" scheduling: each a quarter of what is left, so two
 # workers take at most half of it, down to TAIL_MIN_SHARE of a batch) end the run within a
-# batch of ~12 files (~1.5 s of parsing), for a few more commits of ~0.1 s.
+# batch of ~12 files: one worker idle for 0.5 s in the next timeline, for 4 more commits.
 TAIL_FULL_BATCHES = 2
 TAIL_SHARE = 4
 TAIL_MIN_SHARE = 16
