@@ -4,6 +4,7 @@ import argparse
 import contextlib
 import csv
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -63,8 +64,8 @@ def _run(
             raise UserError(str(error)) from None
         print(f"corpus: {settings.seeds_dir} -> {settings.data_dir}", file=sys.stderr)
         started = time.perf_counter()
-        if settings.workers > 1 and not settings.ray_address:
-            from pipeline.executors import early_workers  # imports spaCy: only when running
+        if not settings.ray_address and (settings.workers > 1 or _spare_core()):
+            from pipeline.executors import early_workers  # slow import: only when running
 
             stack.enter_context(early_workers(settings.model, settings.workers))
         result = execute(settings, maintain=maintain, force_all=force_all, force=force or [])
@@ -72,6 +73,12 @@ def _run(
             raise UserError(_failure(result))
         _print_summary(result, settings, time.perf_counter() - started)
     return 0
+
+
+def _spare_core() -> bool:
+    """Whether a one-process run can load the model on another core while Dagster starts:
+    a run of one batch then parses there (see `InProcess`); a longer one stops that helper."""
+    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
 
 
 def execute(

@@ -20,13 +20,23 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """Batches one after another in this process; the model loads on first use."""
+    """Batches one after another in this process; the model loads on first use. A run of a
+    single batch (a few new files) goes instead to the helper that `early_workers(model, 1)`
+    started, if any: its model loaded while this process started Dagster and planned."""
 
     def __init__(self, model: str) -> None:
         self._model = model
         self._nlp: Language | None = None
 
     def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
+        specs = list(specs)
+        helper = _early.pop((self._model, 1), None)
+        if helper is not None and len(specs) == 1:
+            with helper:
+                yield from helper.imap_unordered(_run_in_worker, specs)
+            return
+        if helper is not None:  # a longer run parses here, on one core, as asked
+            helper.terminate()
         for spec in specs:
             if self._nlp is None:
                 self._nlp = _load(self._model)

@@ -129,7 +129,7 @@ def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
 class _Watched:
     """An executor that notes the worker processes alive while each batch comes back."""
 
-    def __init__(self, inner: WorkerPool) -> None:
+    def __init__(self, inner: WorkerPool | InProcess) -> None:
         self.inner = inner
         self.pids: set[int] = set()
 
@@ -161,3 +161,35 @@ def test_workers_started_early_stop_when_no_run_takes_them_or_there_is_nothing_t
     with early_workers("blank:en", 2):
         assert list(WorkerPool("blank:en", 2).run([])) == []
         assert multiprocessing.active_children() == []
+
+
+def _three_files(seeds: Path) -> None:
+    seeds.mkdir()
+    for name in "abc":
+        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
+
+
+def test_a_one_process_run_of_one_batch_parses_in_the_helper_started_early(tmp_path: Path):
+    _three_files(tmp_path / "seeds")
+    with early_workers("blank:en", 1):
+        helper = {p.pid for p in multiprocessing.active_children()}
+        in_process = InProcess("blank:en")
+        watched = _Watched(in_process)
+        with open_writer(tmp_path / "data") as con:
+            report = sync(con, SyncOptions(tmp_path / "seeds"), SHARDS, watched, version="v1")
+        assert report.files_processed == 3 and report.batches_committed == 1
+        assert len(helper) == 1 and watched.pids == helper
+        assert in_process._nlp is None  # this process never loaded the model
+    assert multiprocessing.active_children() == []
+
+
+def test_a_longer_one_process_run_stops_the_helper_and_parses_in_process(tmp_path: Path):
+    _three_files(tmp_path / "seeds")
+    with early_workers("blank:en", 1):
+        in_process = InProcess("blank:en")
+        watched = _Watched(in_process)
+        with open_writer(tmp_path / "data") as con:
+            options = SyncOptions(tmp_path / "seeds", batch_docs=2)
+            report = sync(con, options, SHARDS, watched, version="v1")
+        assert report.files_processed == 3 and report.batches_committed > 1
+        assert watched.pids == set() and in_process._nlp is not None
