@@ -15,6 +15,8 @@ the RSS sum beside it, and each process's own peak; see pipeline.memory); stage 
 the run's own metadata in its Dagster instance. This machine's speed drifts by up to ~15% within
 minutes, so a fixed sample of the texts is parsed again just before and after each timed run
 (the yardstick): each run is also compared with bare spaCy scaled by the machine's speed then.
+What the cores give N processes at once drifts on its own, so around each pooled run the
+sample is also parsed by N bare processes at once (the parallel yardstick).
 """
 
 import multiprocessing
@@ -74,6 +76,8 @@ class RunFigures:
     aggregates_seconds: float = 0.0
     compaction: dict[str, float] = field(default_factory=dict)  # when the run compacted the lake
     speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
+    # ...and what it gave N processes at once then (pooled runs only; see ParallelYardstick)
+    parallel_speed: float | None = None
 
     @property
     def words_per_second(self) -> float:
@@ -101,8 +105,27 @@ class Yardstick:
         """The run, its `speed` the mean of the yardstick just before and just after it."""
         before = self.speed()
         figures = run()
-        figures.speed = (before + self.speed()) / 2
+        setattr(figures, self.FIELD, (before + self.speed()) / 2)
         return figures
+
+    FIELD = "speed"
+
+
+class ParallelYardstick(Yardstick):
+    """The same sample parsed by N bare processes at once (shares, as `bare_spacy_parallel`),
+    relative to the first time: what the two cores give N processes drifts apart from what
+    they give one (1.78-2.10 x one process in different benchmark runs)."""
+
+    FIELD = "parallel_speed"
+
+    def __init__(self, model: str, texts: list[str], processes: int) -> None:
+        self._model, self._processes = model, processes
+        self._texts = texts[::YARDSTICK_EVERY]
+        self._first = self._rate()
+
+    def _rate(self) -> float:
+        seconds, words = bare_spacy_parallel(self._texts, self._model, self._processes)
+        return words / seconds
 
 
 def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None) -> int:
@@ -321,15 +344,18 @@ def _bench(
     say(f"1/6 bare spaCy, {workers} processes at once over shares of the same texts")
     parallel_seconds, parallel_words = bare_spacy_parallel(texts, model, workers)
     say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
+    parallel_yardstick = ParallelYardstick(model, texts, workers)
 
     say("2/6 corpus run, 1 copy, one process")
     single = yardstick.around(
         lambda: corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
     )
     say(f"3/6 corpus run, 1 copy, {workers} worker processes")
-    pooled = yardstick.around(
-        lambda: corpus_run(
-            f"{workers} workers", one, root / "data2", home, workers=workers, say=say
+    pooled = parallel_yardstick.around(
+        lambda: yardstick.around(
+            lambda: corpus_run(
+                f"{workers} workers", one, root / "data2", home, workers=workers, say=say
+            )
         )
     )
 
@@ -337,8 +363,12 @@ def _bench(
         say(_done(run, bare_rate))
     n_many = replicate(corpus, many, copies, limit)
     say(f"4/6 corpus run, {copies} copies ({n_many} files), {workers} worker processes")
-    big = yardstick.around(
-        lambda: corpus_run(f"{copies} copies", many, root / "data4", home, workers=workers, say=say)
+    big = parallel_yardstick.around(
+        lambda: yardstick.around(
+            lambda: corpus_run(
+                f"{copies} copies", many, root / "data4", home, workers=workers, say=say
+            )
+        )
     )
 
     say(_done(big, bare_rate))
@@ -418,6 +448,7 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
         f"speed: the yardstick (bare spaCy on every {YARDSTICK_EVERY}th text) around each run "
         "over its pace right after the bare run; x bare at speed = x bare / speed"
     )
+    lines.extend(_parallel_lines(pooled, big, parallel_rate, workers))
     lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
     # The machine's speed drifts by up to ~15% over minutes; the spaCy seconds timed inside a
     # run against that run's wall time is the same comparison with the drift cancelled.
@@ -466,3 +497,23 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
 
 def _stages(run: RunFigures) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in sorted(run.stages.items()))
+
+
+def _parallel_lines(
+    pooled: RunFigures, big: RunFigures, parallel_rate: float, workers: int
+) -> list[str]:
+    """The pooled runs against what N bare processes got from the machine around them."""
+    runs = [run for run in (pooled, big) if run.parallel_speed]
+    if not runs:
+        return []
+    speeds = ", ".join(f"{run.label} {run.parallel_speed:.2f}" for run in runs)
+    shares = ", ".join(
+        f"{run.label} {run.words_per_second / (parallel_rate * run.parallel_speed):.0%}"
+        for run in runs
+    )
+    return [
+        f"{workers}-process speed: the same sample parsed by {workers} bare processes at once "
+        f"around each pooled run, over its pace right after the {workers}-at-once run: {speeds}",
+        f"  each pooled run's words/s over what {workers} bare processes reached around it "
+        f"({parallel_rate:,.0f} words/s x that speed): {shares}",
+    ]

@@ -42,6 +42,8 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert all(run.words > 0 and run.peak_mb > 0 for run in (single, pooled, big))
     assert pooled.peak_worker_mb > 0 and single.peak_parent_mb > 0
     assert all(run.speed > 0 for run in (single, pooled, big))
+    assert single.parallel_speed is None and pooled.parallel_speed and big.parallel_speed
+    assert "2-process speed: " in text and "reached around it" in text
     for label in ("1 process", "2 workers", "2 copies"):
         assert re.search(rf"corpus run, {label} +[\d,]+ +[\d.]+ ", text), label
         assert f"  {label}: " in text  # printed as soon as the run ended
