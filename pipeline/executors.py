@@ -5,6 +5,8 @@ once and runs the same `process_batch`; results come back as Arrow tables for th
 
 import contextlib
 import multiprocessing
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Protocol
@@ -55,6 +57,7 @@ def _load(model: str) -> "Language":
 
 def _load_worker_model(model: str) -> None:
     global _worker_nlp  # one model per worker process, loaded once
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # see `_stoppable`
     _worker_nlp = _load(model)
 
 
@@ -105,7 +108,26 @@ def early_workers(model: str, workers: int) -> Iterator[None]:
 
 def _start(model: str, workers: int) -> Pool:
     context = multiprocessing.get_context("spawn")
-    return context.Pool(workers, _load_worker_model, (model,))
+    with _stoppable():
+        return context.Pool(workers, _load_worker_model, (model,))
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """Spawn processes that a SIGTERM stops. A process started in the background ignores
+    SIGINT; after a Dagster run in it, SIGTERM is ignored too (Dagster gives it SIGINT's
+    handler), and a spawned child inherits that: `Pool.terminate` then waits forever for a
+    worker that ignores it. (Seen when a second `corpus run` in one process stopped its helper.)
+    """
+    ignored = signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    if not ignored or threading.current_thread() is not threading.main_thread():
+        yield  # off the main thread the worker's own reset in its initializer has to do
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def make_executor(model: str, workers: int, ray_address: str | None = None) -> Executor:

@@ -3,6 +3,8 @@
 import itertools
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -193,3 +195,18 @@ def test_a_longer_one_process_run_stops_the_helper_and_parses_in_process(tmp_pat
             report = sync(con, options, SHARDS, watched, version="v1")
         assert report.files_processed == 3 and report.batches_committed > 1
         assert watched.pids == set() and in_process._nlp is not None
+
+
+STOP_WHILE_IGNORING_SIGTERM = """
+import multiprocessing, signal
+from pipeline.executors import InProcess, early_workers
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as after a Dagster run started in the background
+with early_workers("blank:en", 1):
+    assert list(InProcess("blank:en").run([])) == []  # nothing to parse: the helper is stopped
+assert multiprocessing.active_children() == []
+"""
+
+
+def test_workers_stop_even_when_this_process_ignores_sigterm():
+    # in a subprocess with a deadline: the bug this guards against was a hang
+    subprocess.run([sys.executable, "-c", STOP_WHILE_IGNORING_SIGTERM], check=True, timeout=120)
