@@ -78,7 +78,9 @@ def _run(
 def _spare_core() -> bool:
     """Whether a one-process run can load the model on another core while Dagster starts:
     a run of one batch then parses there (see `InProcess`); a longer one stops that helper."""
-    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may use (Linux)
+        return len(os.sched_getaffinity(0)) > 1
+    return (os.cpu_count() or 1) > 1
 
 
 def execute(
