@@ -180,6 +180,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
+@contextmanager
+def single_threaded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB on one thread inside, its setting restored after. For batch commits made while
+    the cores parse: each is small, and a second DuckDB thread cost them ~60% more CPU and
+    some wall time too (1,600 BBC documents in commits of 200: 3.9 s of CPU vs 2.4 s)."""
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {threads}")
+
+
 def ensure_tables(
     con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Schema] = BASE_TABLES
 ) -> None:

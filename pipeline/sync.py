@@ -22,6 +22,7 @@ from pipeline.storage import (
     FileState,
     delete_documents,
     file_states,
+    single_threaded,
     touch_files,
     write_batch,
 )
@@ -213,7 +214,7 @@ def sync(
     # Each batch is committed on a second thread while the next one is parsed (DuckDB works
     # without the GIL); one commit at a time, in order, and a failed commit stops the run.
     # "commit" is the commits' own time, "commit_wait" what the run waited for them.
-    with ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
+    with single_threaded(con), ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
         pending: Future | None = None
         for result in _timed(executor.run(specs), report):
             if pending is not None:

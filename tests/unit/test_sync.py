@@ -128,6 +128,24 @@ def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
         assert update_collocation_counts(con) == 0  # nothing left for the aggregate pass
 
 
+def test_batches_commit_on_one_duckdb_thread_and_the_setting_comes_back(tmp_path: Path):
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    for name in ("a", "b", "c"):
+        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
+    threads: list[int] = []
+
+    def derive(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+        threads.append(int(con.execute("SELECT current_setting('threads')").fetchone()[0]))
+
+    with open_writer(data) as con:
+        con.execute("SET threads = 3")
+        options = SyncOptions(seeds, batch_docs=2)
+        sync(con, options, SHARDS, InProcess("blank:en"), version="v1", derive=derive)
+        assert threads == [1, 1]  # both batch commits
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
+
+
 class _Watched:
     """An executor that notes the worker processes alive while each batch comes back."""
 
