@@ -12,7 +12,9 @@ Phases (each printed as it goes, figures at the end):
    replacing / deleting one document, on the K-copy lake.
 Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory (PSS, with
 the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times come from
-the run's own metadata in its Dagster instance. This machine's speed drifts by up to ~15% within
+the run's own metadata in its Dagster instance, and each command's wall time is split into its
+start-up, Dagster's own time, each step and its exit by the run's event log (pipeline.timeline).
+This machine's speed drifts by up to ~15% within
 minutes, so a fixed sample of the texts is parsed again just before and after each timed run
 (the yardstick): each run is also compared with bare spaCy scaled by the machine's speed then.
 What the cores give N processes at once drifts on its own, so around each pooled run the
@@ -51,6 +53,7 @@ from pipeline.storage import (
     maintain,
     open_writer,
 )
+from pipeline.timeline import Event, dagster_share, split_wall_time
 
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
 COMPACTION_KEYS = ("data_files_before", "data_files_after", "maintenance_seconds")
@@ -75,6 +78,7 @@ class RunFigures:
     reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
     aggregates_seconds: float = 0.0
     compaction: dict[str, float] = field(default_factory=dict)  # when the run compacted the lake
+    timeline: dict[str, float] = field(default_factory=dict)  # see pipeline.timeline
     speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
     # ...and what it gave N processes at once then (pooled runs only; see ParallelYardstick)
     parallel_speed: float | None = None
@@ -203,14 +207,14 @@ def corpus_run(
     env = os.environ | {"DAGSTER_HOME": str(home)}
     command = [sys.executable, "-m", "pipeline.cli", "run", "--seeds", str(seeds)]
     command += ["--data", str(data), "--workers", str(workers)]
-    clock = time.perf_counter()
+    clock, launched = time.perf_counter(), time.time()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with PeakMemory(tree(process.pid)) as memory:
         for line in _lines(process.stderr):
             if "files (" in line:
                 say(f"  {label}: {line.strip()}")
         process.wait()
-    seconds = time.perf_counter() - clock
+    seconds, ended = time.perf_counter() - clock, time.time()
     if process.returncode != 0:
         raise RuntimeError(f"{label}: corpus run failed: {process.stdout.read().decode()[-500:]}")
     meta = _latest_metadata(home)
@@ -231,6 +235,7 @@ def corpus_run(
         reuse=_latest_metadata(home, ("text_reuse",)),
         aggregates_seconds=aggregates.get("seconds", 0.0),
         compaction={k: v for k, v in aggregates.items() if k in COMPACTION_KEYS},
+        timeline=split_wall_time(_latest_run_events(home), launched=launched, ended=ended),
     )
 
 
@@ -251,6 +256,19 @@ def _latest_metadata(
                 meta = event.asset_materialization.metadata
                 found |= {k: v.value for k, v in meta.items() if isinstance(v.value, int | float)}
         return found
+
+
+def _latest_run_events(home: Path) -> list[Event]:
+    """The event log of the instance's latest run (the one the bench just made)."""
+    os.environ["DAGSTER_HOME"] = str(home)
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(limit=1)
+        entries = instance.all_logs(runs[0].run_id) if runs else []
+        return [
+            Event(entry.timestamp, entry.dagster_event.event_type_value, entry.step_key)
+            for entry in entries
+            if entry.dagster_event is not None
+        ]
 
 
 @contextmanager
@@ -460,8 +478,12 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines.append("stage seconds, 1-process run: " + _stages(single))
     # commits run beside the next batch's parsing: only the time waited for them adds up
     measured = sum(single.stages.get(k, 0.0) for k in ("scan", "wait", "commit_wait"))
-    lines.append(f"  of {single.seconds:.1f} s: scan+process+commit {measured:.1f} s, the rest "
-                 f"(start-up, Dagster, aggregates) {single.seconds - measured:.1f} s")  # fmt: skip
+    step = single.timeline.get("corpus_shards", 0.0)
+    lines.append(f"  of its corpus_shards step's {step:.1f} s: scan+process+commit "
+                 f"{measured:.1f} s, the rest {step - measured:.1f} s (opening the lake, the row "
+                 "counts of its metadata, the step's events)")  # fmt: skip
+    lines.append("where each command's wall time went, in order (seconds):")
+    lines.extend(f"  {_timeline(run)}" for run in (single, pooled, big, increment))
     lines.append(f"memory (PSS of the process tree): 1 copy {pooled.peak_mb:.0f} MB vs {copies} "
                  f"copies {big.peak_mb:.0f} MB ({workers} workers each)")  # fmt: skip
     lines.append(f"  each process's own peak: parent {pooled.peak_parent_mb:.0f} vs "
@@ -493,6 +515,14 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines.append(f"replace one document: {lake['replace_one_seconds']:.2f} s; "
                  f"delete one document: {lake['delete_one_seconds']:.2f} s")  # fmt: skip
     return lines
+
+
+def _timeline(run: RunFigures) -> str:
+    parts = ", ".join(f"{part} {seconds:.1f}" for part, seconds in run.timeline.items())
+    return (
+        f"{run.label}, {run.seconds:.1f} s: {parts}; Dagster outside the steps "
+        f"{dagster_share(run.timeline):.1f} s"
+    )
 
 
 def _stages(run: RunFigures) -> str:

@@ -17,6 +17,7 @@ SENTENCES = (
     "Traders in {city} watched the price of the {thing} climb for a third day in a row.",
 )
 CITIES = ("Kyiv", "Minsk", "Warsaw", "Vilnius", "Riga", "Tallinn")
+STEPS = ("corpus_shards", "aggregates", "table_checks", "text_reuse")  # the steps of a run
 
 
 def _corpus(folder: Path) -> Path:
@@ -52,6 +53,12 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert [run.files_processed for run in increments] == [1, 1, 1]
     assert figures["runs"][3].seconds == sorted(run.seconds for run in increments)[1]  # median
     assert "each process's own peak: parent" in text
+    for run in figures["runs"]:  # the command's wall time, split by its run's event log
+        assert set(STEPS) <= set(run.timeline), run.label
+        assert sum(run.timeline.values()) == pytest.approx(run.seconds, abs=0.05), run.label
+        assert all(seconds >= 0 for seconds in run.timeline.values()), run.timeline
+        assert f"  {run.label}, {run.seconds:.1f} s: start-up " in text
+    assert "of its corpus_shards step's " in text
     lake = figures["lake"]
     assert lake["data_files_after"] <= lake["data_files_before"]
     assert "replace one document:" in text and "top-entities query:" in text
