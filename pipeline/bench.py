@@ -14,11 +14,11 @@ Each `corpus run` is a subprocess whose whole process tree is sampled for peak m
 the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times come from
 the run's own metadata in its Dagster instance, and each command's wall time is split into its
 start-up, Dagster's own time, each step and its exit by the run's event log (pipeline.timeline).
-This machine's speed drifts by up to ~15% within
-minutes, so a fixed sample of the texts is parsed again just before and after each timed run
-(the yardstick): each run is also compared with bare spaCy scaled by the machine's speed then.
-What the cores give N processes at once drifts on its own, so around each pooled run the
-sample is also parsed by N bare processes at once (the parallel yardstick).
+This machine's speed drifts by up to ~15% within minutes, so a fixed sample of the texts is
+parsed again just before and after each timed run (the yardstick): each run is also compared
+with bare spaCy scaled by the machine's speed then. What the cores give N processes at once
+drifts on its own, so around each pooled run the sample is also parsed by N bare processes at
+once (the parallel yardstick).
 """
 
 import multiprocessing
@@ -244,11 +244,18 @@ def _lines(stream: object) -> Iterator[str]:
         yield raw.decode(errors="replace")
 
 
+@contextmanager
+def _instance(home: Path) -> Iterator[dg.DagsterInstance]:
+    """The bench's own Dagster instance, where its `corpus run` subprocesses record runs."""
+    os.environ["DAGSTER_HOME"] = str(home)
+    with dg.DagsterInstance.get() as instance:
+        yield instance
+
+
 def _latest_metadata(
     home: Path, keys: tuple[str, ...] = ("documents", "annotations")
 ) -> dict[str, float]:
-    os.environ["DAGSTER_HOME"] = str(home)
-    with dg.DagsterInstance.get() as instance:
+    with _instance(home) as instance:
         found: dict[str, float] = {}
         for key in keys:
             event = instance.get_latest_materialization_event(dg.AssetKey(key))
@@ -260,8 +267,7 @@ def _latest_metadata(
 
 def _latest_run_events(home: Path) -> list[Event]:
     """The event log of the instance's latest run (the one the bench just made)."""
-    os.environ["DAGSTER_HOME"] = str(home)
-    with dg.DagsterInstance.get() as instance:
+    with _instance(home) as instance:
         runs = instance.get_runs(limit=1)
         entries = instance.all_logs(runs[0].run_id) if runs else []
         return [
