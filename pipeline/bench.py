@@ -14,6 +14,8 @@ Each `corpus run` is a subprocess whose whole process tree is sampled for peak m
 the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times come from
 the run's own metadata in its Dagster instance, and each command's wall time is split into its
 start-up, Dagster's own time, each step and its exit by the run's event log (pipeline.timeline).
+The tree's CPU seconds are sampled too (pipeline.cpu): how many cores its processes kept busy
+before, during and after the step that parses shows where a pooled run leaves cores idle.
 This machine's speed drifts by up to ~15% within minutes, so a fixed sample of the texts is
 parsed again just before and after each timed run (the yardstick): each run is also compared
 with bare spaCy scaled by the machine's speed then. What the cores give N processes at once
@@ -41,6 +43,7 @@ from spacy.tokens import Doc
 
 from pipeline.aggregates import refresh_aggregates
 from pipeline.batches import NLP_BATCH_SIZE
+from pipeline.cpu import CpuSamples, used_between
 from pipeline.ingest import scan
 from pipeline.memory import PeakMemory, tree
 from pipeline.nlp import load_model
@@ -53,13 +56,27 @@ from pipeline.storage import (
     maintain,
     open_writer,
 )
-from pipeline.timeline import Event, dagster_share, split_wall_time
+from pipeline.timeline import Event, around_step, dagster_share, split_wall_time
 
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
 COMPACTION_KEYS = ("data_files_before", "data_files_after", "maintenance_seconds")
 INCREMENT_RUNS = 3  # a +1 run lasts seconds and the machine's pace drifts: report the median
 YARDSTICK_EVERY = 15  # every 15th cleaned text: ~150 BBC articles, ~15 s of spaCy
+SHARD_STEP = "corpus_shards"  # the step that parses: the cores are judged around it
 TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """What a run's processes did on the cores over one span of its wall time."""
+
+    seconds: float  # the span's wall time
+    parent: float  # CPU seconds of the `corpus run` process
+    others: float  # CPU seconds of the processes below it (the workers, a helper)
+
+    @property
+    def cores(self) -> float:
+        return (self.parent + self.others) / self.seconds if self.seconds > 0 else 0.0
 
 
 @dataclass(slots=True)
@@ -79,6 +96,7 @@ class RunFigures:
     aggregates_seconds: float = 0.0
     compaction: dict[str, float] = field(default_factory=dict)  # when the run compacted the lake
     timeline: dict[str, float] = field(default_factory=dict)  # see pipeline.timeline
+    busy: dict[str, Busy] = field(default_factory=dict)  # before / corpus_shards / after
     speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
     # ...and what it gave N processes at once then (pooled runs only; see ParallelYardstick)
     parallel_speed: float | None = None
@@ -209,7 +227,7 @@ def corpus_run(
     command += ["--data", str(data), "--workers", str(workers)]
     clock, launched = time.perf_counter(), time.time()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with PeakMemory(tree(process.pid)) as memory:
+    with PeakMemory(tree(process.pid)) as memory, CpuSamples(tree(process.pid)) as cpu:
         for line in _lines(process.stderr):
             if "files (" in line:
                 say(f"  {label}: {line.strip()}")
@@ -219,6 +237,8 @@ def corpus_run(
         raise RuntimeError(f"{label}: corpus run failed: {process.stdout.read().decode()[-500:]}")
     meta = _latest_metadata(home)
     aggregates = _latest_metadata(home, ("entity_counts",))
+    events = _latest_run_events(home)
+    spans = around_step(events, SHARD_STEP, launched=launched, ended=ended)
     return RunFigures(
         label=label,
         seconds=seconds,
@@ -235,8 +255,15 @@ def corpus_run(
         reuse=_latest_metadata(home, ("text_reuse",)),
         aggregates_seconds=aggregates.get("seconds", 0.0),
         compaction={k: v for k, v in aggregates.items() if k in COMPACTION_KEYS},
-        timeline=split_wall_time(_latest_run_events(home), launched=launched, ended=ended),
+        timeline=split_wall_time(events, launched=launched, ended=ended),
+        busy={name: _busy(cpu, span, process.pid) for name, span in spans.items()},
     )
+
+
+def _busy(cpu: CpuSamples, span: tuple[float, float], parent: int) -> Busy:
+    used = used_between(cpu.samples, *span)
+    others = sum(seconds for pid, seconds in used.items() if pid != parent)
+    return Busy(seconds=span[1] - span[0], parent=used.get(parent, 0.0), others=others)
 
 
 def _lines(stream: object) -> Iterator[str]:
@@ -490,6 +517,12 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
                  "counts of its metadata, the step's events)")  # fmt: skip
     lines.append("where each command's wall time went, in order (seconds):")
     lines.extend(f"  {_timeline(run)}" for run in (single, pooled, big, increment))
+    cores = usable_cores()
+    lines.append(f"cores busy before, during and after each run's {SHARD_STEP} step (CPU seconds "
+                 f"of its processes / wall seconds; {cores} cores here), its CPU against bare "
+                 "spaCy's for the same words, and the core-seconds it left idle:")  # fmt: skip
+    per_word = bare_seconds / figures["bare"][1]
+    lines.extend(f"  {_busy_line(run, cores, per_word)}" for run in (single, pooled, big))
     lines.append(f"memory (PSS of the process tree): 1 copy {pooled.peak_mb:.0f} MB vs {copies} "
                  f"copies {big.peak_mb:.0f} MB ({workers} workers each)")  # fmt: skip
     lines.append(f"  each process's own peak: parent {pooled.peak_parent_mb:.0f} vs "
@@ -528,6 +561,27 @@ def _timeline(run: RunFigures) -> str:
     return (
         f"{run.label}, {run.seconds:.1f} s: {parts}; Dagster outside the steps "
         f"{dagster_share(run.timeline):.1f} s"
+    )
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):  # Linux: the affinity mask, not the host's count
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _busy_line(run: RunFigures, cores: int, bare_per_word: float) -> str:
+    spans = ", ".join(
+        f"{name} {busy.seconds:.1f} s: {busy.cores:.2f} (parent {busy.parent / busy.seconds:.2f})"
+        for name, busy in run.busy.items()
+        if busy.seconds > 0
+    )
+    cpu = sum(busy.parent + busy.others for busy in run.busy.values())
+    idle = sum(max(cores - busy.cores, 0.0) * busy.seconds for busy in run.busy.values())
+    return (
+        f"{run.label}: {spans}; CPU {cpu:.1f} s = {cpu / (bare_per_word * run.words):.2f} x "
+        f"bare; idle {idle:.1f} core-s = {idle / cores:.1f} s of its wall time"
     )
 
 

@@ -9,6 +9,9 @@ The command's wall time splits into consecutive parts that add up to it:
 - `Dagster between steps`: the rest of the run, between steps and after the last one;
 - `exit`: from the run's last event to the command's end (the summary, stopping a helper).
 
+`around_step` cuts the same wall time into three spans around one step (before it, the step,
+after it), for what the cores did in each (pipeline/cpu.py).
+
 Event timestamps are `time.time()` values, so `launched` and `ended` must be too.
 """
 
@@ -21,6 +24,8 @@ START_UP = "start-up"
 SET_UP = "Dagster set-up"
 BETWEEN_STEPS = "Dagster between steps"
 EXIT = "exit"
+BEFORE = "before"
+AFTER = "after"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +60,18 @@ def split_wall_time(events: Iterable[Event], *, launched: float, ended: float) -
 def dagster_share(parts: dict[str, float]) -> float:
     """Seconds Dagster spent outside every step: setting up the run and between steps."""
     return parts.get(SET_UP, 0.0) + parts.get(BETWEEN_STEPS, 0.0)
+
+
+def around_step(
+    events: Iterable[Event], step: str, *, launched: float, ended: float
+) -> dict[str, tuple[float, float]]:
+    """(start, end) of three spans: from the launch to the step's start, the step (to its
+    success, else the run's last event), and from there to the command's end; {} when the
+    step never started."""
+    events = sorted(events, key=lambda e: e.timestamp)
+    starts = [e.timestamp for e in events if e.kind == STEP_START and e.step == step]
+    if not starts:
+        return {}
+    ends = [e.timestamp for e in events if e.kind == STEP_SUCCESS and e.step == step]
+    end = ends[0] if ends else events[-1].timestamp
+    return {BEFORE: (launched, starts[0]), step: (starts[0], end), AFTER: (end, ended)}

@@ -59,6 +59,15 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert all(seconds >= 0 for seconds in run.timeline.values()), run.timeline
         assert f"  {run.label}, {run.seconds:.1f} s: start-up " in text
     assert "of its corpus_shards step's " in text
+    for run in (single, pooled, big):  # the cores around the step that parses
+        assert list(run.busy) == ["before", "corpus_shards", "after"], run.label
+        spans = sum(busy.seconds for busy in run.busy.values())
+        assert spans == pytest.approx(run.seconds, abs=0.05), run.label
+        assert run.busy["before"].parent > 0 and all(b.others >= 0 for b in run.busy.values())
+        assert re.search(
+            rf"  {run.label}: before [\d.]+ s: [\d.]+ \(parent [\d.]+\), corpus_shards", text
+        )
+    assert pooled.busy["corpus_shards"].others > 0  # the workers parsed in that step
     lake = figures["lake"]
     assert lake["data_files_after"] <= lake["data_files_before"]
     assert "replace one document:" in text and "top-entities query:" in text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.timeline import Event, dagster_share, split_wall_time
+from pipeline.timeline import Event, around_step, dagster_share, split_wall_time
 
 RUN = [
     Event(100.0, "ASSET_MATERIALIZATION_PLANNED"),
@@ -47,3 +47,18 @@ def test_a_step_that_never_succeeded_lasts_to_the_last_event():
 
 def test_a_command_that_never_made_a_run_is_all_start_up():
     assert split_wall_time([], launched=5.0, ended=6.5) == {"start-up": 1.5}
+
+
+def test_around_a_step_the_command_splits_in_three_spans():
+    spans = around_step(RUN, "corpus_shards", launched=97.0, ended=108.0)
+
+    assert spans == {
+        "before": (97.0, 101.0),
+        "corpus_shards": (101.0, 104.0),
+        "after": (104.0, 108.0),
+    }
+    assert around_step(RUN[:3], "corpus_shards", launched=97.0, ended=108.0)["corpus_shards"] == (
+        101.0,
+        101.0,
+    )  # never succeeded: it lasts to the run's last event
+    assert around_step(RUN, "text_reuse", launched=97.0, ended=108.0) == {}
