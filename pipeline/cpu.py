@@ -8,14 +8,13 @@ had (a process that exits between two samples loses at most one interval of its 
 """
 
 import itertools
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import psutil
 
-from pipeline.memory import Processes
+from pipeline.memory import Processes, TreeSampler
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,28 +25,15 @@ class CpuSample:
     seconds: dict[int, float]
 
 
-class CpuSamples:
+class CpuSamples(TreeSampler):
     """CPU seconds of `processes()` every `every` seconds, kept in `samples`."""
 
     def __init__(self, processes: Processes, *, every: float = 0.5) -> None:
-        self._processes = processes
-        self._every = every
+        super().__init__(processes, every=every)
         self.samples: list[CpuSample] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "CpuSamples":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append(CpuSample(time.time(), cpu_seconds(self._processes())))
-            self._stop.wait(self._every)
+    def _take(self, processes: Iterable[psutil.Process]) -> None:
+        self.samples.append(CpuSample(time.time(), cpu_seconds(processes)))
 
 
 def cpu_seconds(processes: Iterable[psutil.Process]) -> dict[int, float]:

@@ -1,4 +1,5 @@
-"""Peak memory of a changing set of processes, sampled in a background thread.
+"""Peak memory of a changing set of processes, sampled in a background thread (the sampler is
+shared with pipeline.cpu).
 
 Both sums are kept: PSS (proportional set size: a page shared by k processes counts 1/k in
 each, so the sum is what the tree really holds) and RSS (each process's resident pages whole,
@@ -8,27 +9,24 @@ benchmarks judge by; RSS is printed beside it so the difference is visible.
 
 import threading
 from collections.abc import Callable, Iterable
+from typing import Self
 
 import psutil
 
 Processes = Callable[[], Iterable[psutil.Process]]
 
 
-class PeakMemory:
-    """The largest PSS and RSS sums seen over `processes()`, sampled every `every` seconds,
-    and the largest PSS each process reached on its own (by pid): a sum's peak depends on
-    when the processes' own peaks happen to meet, each process's peak does not."""
+class TreeSampler:
+    """Samples `processes()` every `every` seconds in a background thread while entered;
+    a subclass says what a sample keeps (`_take`)."""
 
     def __init__(self, processes: Processes, *, every: float = 0.5) -> None:
         self._processes = processes
         self._every = every
-        self.peak_pss = 0
-        self.peak_rss = 0
-        self.peak_each: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -38,12 +36,30 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            each = sample_each(self._processes())
-            self.peak_pss = max(self.peak_pss, sum(pss for pss, _ in each.values()))
-            self.peak_rss = max(self.peak_rss, sum(rss for _, rss in each.values()))
-            for pid, (pss, _) in each.items():
-                self.peak_each[pid] = max(self.peak_each.get(pid, 0), pss)
+            self._take(self._processes())
             self._stop.wait(self._every)
+
+    def _take(self, processes: Iterable[psutil.Process]) -> None:
+        raise NotImplementedError
+
+
+class PeakMemory(TreeSampler):
+    """The largest PSS and RSS sums seen over `processes()`, sampled every `every` seconds,
+    and the largest PSS each process reached on its own (by pid): a sum's peak depends on
+    when the processes' own peaks happen to meet, each process's peak does not."""
+
+    def __init__(self, processes: Processes, *, every: float = 0.5) -> None:
+        super().__init__(processes, every=every)
+        self.peak_pss = 0
+        self.peak_rss = 0
+        self.peak_each: dict[int, int] = {}
+
+    def _take(self, processes: Iterable[psutil.Process]) -> None:
+        each = sample_each(processes)
+        self.peak_pss = max(self.peak_pss, sum(pss for pss, _ in each.values()))
+        self.peak_rss = max(self.peak_rss, sum(rss for _, rss in each.values()))
+        for pid, (pss, _) in each.items():
+            self.peak_each[pid] = max(self.peak_each.get(pid, 0), pss)
 
 
 def sample(processes: Iterable[psutil.Process]) -> tuple[int, int]:
