@@ -10,12 +10,13 @@ Phases (each printed as it goes, figures at the end):
    reported: a run of seconds is at the mercy of the machine's drift);
 6. the aggregate pass, a typical query, table maintenance (data files before and after), and
    replacing / deleting one document, on the K-copy lake.
-Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory (PSS, with
-the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times come from
-the run's own metadata in its Dagster instance, and each command's wall time is split into its
-start-up, Dagster's own time, each step and its exit by the run's event log (pipeline.timeline).
-The tree's CPU seconds are sampled too (pipeline.cpu): how many cores its processes kept busy
-before, during and after the step that parses shows where a pooled run leaves cores idle.
+Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory every 2 s
+(PSS, with the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times
+come from the run's own metadata in its Dagster instance, and each command's wall time is split
+into its start-up, Dagster's own time, each step and its exit by the run's event log
+(pipeline.timeline). The tree's CPU seconds are sampled too (pipeline.cpu): how many cores its
+processes kept busy before, during and after the step that parses shows where a pooled run
+leaves cores idle.
 This machine's speed drifts by up to ~15% within minutes, so a fixed sample of the texts is
 parsed again just before and after each timed run (the yardstick): each run is also compared
 with bare spaCy scaled by the machine's speed then. What the cores give N processes at once
@@ -62,6 +63,10 @@ REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
 COMPACTION_KEYS = ("data_files_before", "data_files_after", "maintenance_seconds")
 INCREMENT_RUNS = 3  # a +1 run lasts seconds and the machine's pace drifts: report the median
 YARDSTICK_EVERY = 15  # every 15th cleaned text: ~150 BBC articles, ~15 s of spaCy
+# Reading a process's PSS walks its page tables: 10.7 ms of CPU for a 450 MB one. Every 0.5 s
+# over a pooled run's three processes that took ~0.06 cores from its workers (1.76-1.78 vs
+# 1.81-1.84 cores busy in the shard step, 742 BBC files, runs alternated); every 2 s, a quarter.
+MEMORY_EVERY = 2.0
 SHARD_STEP = "corpus_shards"  # the step that parses: the cores are judged around it
 TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
 
@@ -227,7 +232,10 @@ def corpus_run(
     command += ["--data", str(data), "--workers", str(workers)]
     clock, launched = time.perf_counter(), time.time()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with PeakMemory(tree(process.pid)) as memory, CpuSamples(tree(process.pid)) as cpu:
+    with (
+        PeakMemory(tree(process.pid), every=MEMORY_EVERY) as memory,
+        CpuSamples(tree(process.pid)) as cpu,
+    ):
         for line in _lines(process.stderr):
             if "files (" in line:
                 say(f"  {label}: {line.strip()}")
