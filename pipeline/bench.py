@@ -49,7 +49,7 @@ from pipeline.ingest import scan
 from pipeline.memory import PeakMemory, tree
 from pipeline.nlp import load_model
 from pipeline.prepare import WorkItem, prepare
-from pipeline.settings import DEFAULT_MAX_BYTES
+from pipeline.settings import DEFAULT_MAX_BYTES, usable_cores
 from pipeline.storage import (
     connect,
     count_data_files,
@@ -570,13 +570,6 @@ def _timeline(run: RunFigures) -> str:
         f"{run.label}, {run.seconds:.1f} s: {parts}; Dagster outside the steps "
         f"{dagster_share(run.timeline):.1f} s"
     )
-
-
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):  # Linux: the affinity mask, not the host's count
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _busy_line(run: RunFigures, cores: int, bare_per_word: float) -> str:

@@ -4,7 +4,6 @@ import argparse
 import contextlib
 import csv
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.errors import UserError
-from pipeline.settings import Settings, from_environment
+from pipeline.settings import Settings, from_environment, usable_cores
 from pipeline.storage import SQL_DIR, LakeBusyError, NoLakeError, connect, writer_lock
 
 ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -78,9 +77,7 @@ def _run(
 def _spare_core() -> bool:
     """Whether a one-process run can load the model on another core while Dagster starts:
     a run of one batch then parses there (see `InProcess`); a longer one stops that helper."""
-    if hasattr(os, "sched_getaffinity"):  # the cores this process may use (Linux)
-        return len(os.sched_getaffinity(0)) > 1
-    return (os.cpu_count() or 1) > 1
+    return usable_cores() > 1
 
 
 def execute(

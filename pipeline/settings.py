@@ -51,6 +51,13 @@ def from_environment() -> Settings:
     )
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (on Linux its affinity mask, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def dagster_home() -> Path:
     """The local Dagster instance shared by `corpus run` and `make ui`."""
     return Path(os.environ.get("DAGSTER_HOME", PROJECT_DIR / ".dagster_home")).resolve()
