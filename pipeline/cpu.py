@@ -1,5 +1,6 @@
 """CPU seconds of a changing set of processes over time, sampled in a background thread, and
-how many cores they kept busy between two moments.
+the CPU seconds each used between two moments (over the wall time between them: the cores
+they kept busy).
 
 A sample is a wall-clock time (`time.time()`, as Dagster's event timestamps) and each living
 process's CPU seconds so far (user + system, all its threads). Between samples a process's CPU

@@ -44,10 +44,9 @@ def split_wall_time(events: Iterable[Event], *, launched: float, ended: float) -
     if not events:
         return {START_UP: ended - launched}
     first, last = events[0].timestamp, events[-1].timestamp
-    starts = {e.step: e.timestamp for e in events if e.kind == STEP_START and e.step}
-    ends = {e.step: e.timestamp for e in events if e.kind == STEP_SUCCESS and e.step}
-    steps = {step: ends.get(step, last) - start for step, start in starts.items()}
-    first_step = min(starts.values(), default=last)
+    bounds = step_bounds(events)
+    steps = {step: end - start for step, (start, end) in bounds.items()}
+    first_step = min((start for start, _ in bounds.values()), default=last)
     return {
         START_UP: first - launched,
         SET_UP: first_step - first,
@@ -68,10 +67,18 @@ def around_step(
     """(start, end) of three spans: from the launch to the step's start, the step (to its
     success, else the run's last event), and from there to the command's end; {} when the
     step never started."""
-    events = sorted(events, key=lambda e: e.timestamp)
-    starts = [e.timestamp for e in events if e.kind == STEP_START and e.step == step]
-    if not starts:
+    bounds = step_bounds(events)
+    if step not in bounds:
         return {}
-    ends = [e.timestamp for e in events if e.kind == STEP_SUCCESS and e.step == step]
-    end = ends[0] if ends else events[-1].timestamp
-    return {BEFORE: (launched, starts[0]), step: (starts[0], end), AFTER: (end, ended)}
+    start, end = bounds[step]
+    return {BEFORE: (launched, start), step: (start, end), AFTER: (end, ended)}
+
+
+def step_bounds(events: Iterable[Event]) -> dict[str, tuple[float, float]]:
+    """(start, end) of each step that started, in order: to its success, else to the run's
+    last event."""
+    events = sorted(events, key=lambda e: e.timestamp)
+    last = events[-1].timestamp if events else 0.0
+    starts = {e.step: e.timestamp for e in events if e.kind == STEP_START and e.step}
+    ends = {e.step: e.timestamp for e in events if e.kind == STEP_SUCCESS and e.step}
+    return {step: (start, ends.get(step, last)) for step, start in starts.items()}
