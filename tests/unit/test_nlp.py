@@ -1,6 +1,7 @@
 import spacy
+from spacy.tokens import Span
 
-from pipeline.nlp import annotate, normalise_entity, to_tables
+from pipeline.nlp import annotate, normalise_entity, stream_tables, to_tables
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
 
 
@@ -46,10 +47,32 @@ def test_streamed_minibatches_give_the_same_tables_as_one_conversion():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     texts = [(f"{i}.txt", f"Story {i} starts. It ends in Kyiv on day {i}.") for i in range(7)]
-    streamed = annotate(nlp, texts, batch_size=3)  # minibatches of 3, 3 and 1
+    streamed, _ = stream_tables(  # converted in groups of 3, 3 and 1
+        nlp, ((text, doc_id) for doc_id, text in texts), batch_size=2, convert_every=3
+    )
     whole = to_tables([(doc, doc_id) for doc_id, doc in ((d, nlp(t)) for d, t in texts)])
     assert streamed.tokens.equals(whole.tokens)
     assert streamed.sentences.equals(whole.sentences)
     assert streamed.entities.equals(whole.entities)
     assert streamed.tokens.num_rows == 7 * 12
     assert streamed.tokens.column("doc_id").num_chunks == 3
+
+
+def test_sentences_and_entities_match_spacy_spans_with_or_without_the_texts():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    text = "  Kyiv  is quiet.\n\nPeople   wait in Lviv .  Then  \n"
+    doc = nlp(text)
+    doc.ents = [Span(doc, 1, 2, label="GPE"), Span(doc, 11, 12, label="GPE")]
+    expected_sents = [(s.start_char, s.end_char, s.text) for s in doc.sents]
+    expected_ents = [(e.text, e.start_char, e.end_char) for e in doc.ents]
+    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    for given in (None, [text]):
+        result = to_tables([(doc, "a.txt")], texts=given)
+        sents = result.sentences.to_pylist()
+        assert [(s["start_char"], s["end_char"], s["text"]) for s in sents] == expected_sents
+        assert [s["sent_idx"] for s in sents] == list(range(len(expected_sents)))
+        ents = result.entities.to_pylist()
+        assert [(e["text"], e["start_char"], e["end_char"]) for e in ents] == expected_ents
+        assert [e["sent_idx"] for e in ents] == [sent_of[e.start] for e in doc.ents]
+    assert len(expected_sents) == 3 and expected_ents[1][0] == "Lviv"
