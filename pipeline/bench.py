@@ -1,9 +1,11 @@
 """The benchmark: bare spaCy against the whole pipeline on the same texts, in one run.
 
 Phases (each printed as it goes, figures at the end):
-1. bare spaCy: `nlp.pipe` over the cleaned texts on one core, no storage (the yardstick);
-   then N processes parsing shares of the same texts at once (the machine's parallel ceiling);
-2. `corpus run` over 1 copy of the corpus, one process, into a fresh lake;
+1. N bare spaCy processes parsing shares of the cleaned texts at once (the machine's parallel
+   ceiling); then bare spaCy: `nlp.pipe` over the cleaned texts on one core, no storage;
+2. `corpus run` over 1 copy of the corpus, one process, into a fresh lake, and bare spaCy
+   again right after it: every `x bare` is against the mean of the two bare passes, which
+   bracket the 1-process run (see `BareFigures`);
 3. the same with N worker processes;
 4. `corpus run` over K copies (new names), to see memory stay flat as the corpus grows;
 5. one file added to the K-copy corpus and the whole command timed, three times (the median is
@@ -82,6 +84,27 @@ class Busy:
     @property
     def cores(self) -> float:
         return (self.parent + self.others) / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BareFigures:
+    """Bare spaCy on one core over the cleaned texts, timed twice: just before the 1-process
+    run and right after it. Every `x bare` is against the mean of the two, as the machine's
+    pace drifts over a benchmark of half an hour: a bare pass taken minutes before a run is
+    not the pace the run had (see `Yardstick`)."""
+
+    seconds_before: float
+    seconds_after: float
+    words: int
+    clean_seconds: float  # the pass that cleaned the texts, before either
+
+    @property
+    def seconds(self) -> float:
+        return (self.seconds_before + self.seconds_after) / 2
+
+    @property
+    def rate(self) -> float:
+        return self.words / self.seconds
 
 
 @dataclass(slots=True)
@@ -393,22 +416,27 @@ def _bench(
     n_one = replicate(corpus, one, 1, limit)
     say(f"corpus: {corpus} ({n_one} files); replicas: {copies} copies")
 
-    say("1/6 bare spaCy, one core, cleaned texts, no storage")
+    say("1/6 reading and cleaning the texts as the pipeline does")
     texts, clean_seconds = cleaned_texts(one)
-    nlp = load_model(model)
-    bare_seconds, bare_words = bare_spacy(texts, nlp, say)
-    bare_rate = bare_words / bare_seconds
-    say(f"  {bare_words:,} words in {bare_seconds:.1f} s = {bare_rate:,.0f} words/s")
-    yardstick = Yardstick(nlp, texts)
-    say(f"1/6 bare spaCy, {workers} processes at once over shares of the same texts")
+    say(f"1/6 bare spaCy, {workers} processes at once over shares of the cleaned texts")
     parallel_seconds, parallel_words = bare_spacy_parallel(texts, model, workers)
     say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
     parallel_yardstick = ParallelYardstick(model, texts, workers)
+    say("1/6 bare spaCy, one core, no storage: just before the 1-process run (and again after)")
+    nlp = load_model(model)
+    before, words = bare_spacy(texts, nlp, say)
+    say(f"  {words:,} words in {before:.1f} s = {words / before:,.0f} words/s")
+    yardstick = Yardstick(nlp, texts)
 
     say("2/6 corpus run, 1 copy, one process")
     single = yardstick.around(
         lambda: corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
     )
+    say("2/6 bare spaCy again, one core, right after the 1-process run")
+    after, _ = bare_spacy(texts, nlp, say)
+    bare = BareFigures(before, after, words, clean_seconds)
+    say(f"  {after:.1f} s; bare spaCy: {bare.rate:,.0f} words/s, the mean of the two")
+    say(_done(single, bare.rate))
     say(f"3/6 corpus run, 1 copy, {workers} worker processes")
     pooled = parallel_yardstick.around(
         lambda: yardstick.around(
@@ -417,9 +445,8 @@ def _bench(
             )
         )
     )
+    say(_done(pooled, bare.rate))
 
-    for run in (single, pooled):
-        say(_done(run, bare_rate))
     n_many = replicate(corpus, many, copies, limit)
     say(f"4/6 corpus run, {copies} copies ({n_many} files), {workers} worker processes")
     big = parallel_yardstick.around(
@@ -430,7 +457,7 @@ def _bench(
         )
     )
 
-    say(_done(big, bare_rate))
+    say(_done(big, bare.rate))
     say(f"5/6 one file added to the large corpus, whole command timed ({INCREMENT_RUNS} times)")
     increments = added_file_runs(one, many, root / "data4", home, yardstick, say)
     increment = sorted(increments, key=lambda run: run.seconds)[len(increments) // 2]
@@ -438,7 +465,7 @@ def _bench(
     say("6/6 aggregates, query, maintenance, replace and delete one document")
     lake = lake_figures(root / "data4")
     figures = {
-        "bare": (bare_seconds, bare_words, bare_rate, clean_seconds),
+        "bare": bare,
         "bare_parallel": (parallel_seconds, parallel_words),
         "runs": [single, pooled, big, increment],  # increment: the median of the +1 runs
         "increments": increments,
@@ -482,7 +509,8 @@ def _done(run: RunFigures, bare_rate: float) -> str:
 
 
 def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
-    bare_seconds, _, bare_rate, clean_seconds = figures["bare"]
+    bare: BareFigures = figures["bare"]
+    bare_rate = bare.rate
     single, pooled, big, increment = figures["runs"]
     lake = figures["lake"]
     lines = [
@@ -491,7 +519,7 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
         f"{'':28}{'words/s':>10}{'x bare':>8}{'seconds':>9}{'PSS MB':>9}{'RSS MB':>9}"
         f"{'speed':>7}{'x bare at speed':>17}",
     ]
-    lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare_seconds:>9.1f}")
+    lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare.seconds:>9.1f}")
     parallel_seconds, parallel_words = figures["bare_parallel"]
     parallel_rate = parallel_words / parallel_seconds
     lines.append(f"{f'bare spaCy ({workers} at once)':28}{parallel_rate:>10,.0f}"
@@ -508,7 +536,8 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
         "over its pace right after the bare run; x bare at speed = x bare / speed"
     )
     lines.extend(_parallel_lines(pooled, big, parallel_rate, workers))
-    lines.append(f"cleaning alone (bare pass): {clean_seconds:.1f} s")
+    lines.append(_bare_line(bare, single))
+    lines.append(f"cleaning alone (bare pass): {bare.clean_seconds:.1f} s")
     # The machine's speed drifts by up to ~15% over minutes; the spaCy seconds timed inside a
     # run against that run's wall time is the same comparison with the drift cancelled.
     shares = ", ".join(
@@ -529,7 +558,7 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines.append(f"cores busy before, during and after each run's {SHARD_STEP} step (CPU seconds "
                  f"of its processes / wall seconds; {cores} cores here), its CPU against bare "
                  "spaCy's for the same words, and the core-seconds it left idle:")  # fmt: skip
-    per_word = bare_seconds / figures["bare"][1]
+    per_word = bare.seconds / bare.words
     lines.extend(f"  {_busy_line(run, cores, per_word)}" for run in (single, pooled, big))
     lines.append(f"memory (PSS of the process tree): 1 copy {pooled.peak_mb:.0f} MB vs {copies} "
                  f"copies {big.peak_mb:.0f} MB ({workers} workers each)")  # fmt: skip
@@ -562,6 +591,19 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
     lines.append(f"replace one document: {lake['replace_one_seconds']:.2f} s; "
                  f"delete one document: {lake['delete_one_seconds']:.2f} s")  # fmt: skip
     return lines
+
+
+def _bare_line(bare: BareFigures, single: RunFigures) -> str:
+    """The two bare passes the `x bare` column averages, and the 1-process run against each."""
+    against = " / ".join(
+        f"{single.words_per_second * seconds / bare.words:.2f}"
+        for seconds in (bare.seconds_before, bare.seconds_after)
+    )
+    return (
+        f"bare spaCy (1 core): the mean of {bare.seconds_before:.1f} s just before the 1-process "
+        f"run and {bare.seconds_after:.1f} s right after it; the 1-process run against each: "
+        f"{against} x"
+    )
 
 
 def _timeline(run: RunFigures) -> str:

@@ -1,7 +1,8 @@
 """`corpus bench` end to end on a small generated corpus with spaCy's blank English pipeline:
-every phase runs (bare spaCy, the yardstick, three `corpus run` subprocesses, one added file,
-the lake's figures) and every figure line is printed. Speeds are not judged here: the
-benchmark prints them; a test only checks that it keeps working."""
+every phase runs (bare spaCy before and after the 1-process run, the yardstick, three `corpus
+run` subprocesses, one added file, the lake's figures) and every figure line is printed.
+Speeds are not judged here: the benchmark prints them; a test only checks that it keeps
+working."""
 
 import io
 import re
@@ -39,6 +40,11 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     text = out.getvalue()
 
     single, pooled, big, _ = figures["runs"]
+    bare = figures["bare"]  # two bare passes bracket the 1-process run; x bare is their mean
+    assert bare.words > 0 and bare.seconds_before > 0 and bare.seconds_after > 0
+    mean = (bare.seconds_before + bare.seconds_after) / 2
+    assert bare.rate == pytest.approx(bare.words / mean)
+    assert re.search(r"bare spaCy \(1 core\): the mean of [\d.]+ s just before the 1-process", text)
     assert [run.files_processed for run in figures["runs"]] == [6, 6, 12, 1]
     assert all(run.words > 0 and run.peak_mb > 0 for run in (single, pooled, big))
     assert pooled.peak_worker_mb > 0 and single.peak_parent_mb > 0
