@@ -22,6 +22,11 @@ CHECKS = {
     "orphan_entities": ("annotations", dg.AssetCheckSeverity.ERROR),
 }
 SCHEMA_CHECK = "declared_columns"
+# Every column of the tables in the current database and schema (the lake's), in one query.
+LAKE_COLUMNS = (
+    "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+    "WHERE database_name = current_database() AND schema_name = current_schema()"
+)
 
 
 def _description(path: Path) -> str:
@@ -62,17 +67,15 @@ def table_checks(lake: LakeResource) -> Iterator[dg.AssetCheckResult]:
 
 def _missing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Columns of the declared Arrow schemas that a table lacks or holds under another type."""
+    present: dict[str, dict[str, str]] = {}
+    for table, name, kind in con.execute(LAKE_COLUMNS).fetchall():
+        present.setdefault(table, {})[name] = kind
     problems = []
     for table, schema in BASE_TABLES.items():
-        present = _column_types(con, f"DESCRIBE {table}")
-        con.register("declared", schema.empty_table())
-        declared = _column_types(con, "DESCRIBE declared")
-        con.unregister("declared")
-        problems += [
-            f"{table}.{name} {kind}" for name, kind in declared.items() if present.get(name) != kind
-        ]
+        # DuckDB's own names for the declared types: a relation over an empty Arrow table
+        # (registering it as a view and describing that cost ~40 ms a table on a lake)
+        relation = con.from_arrow(schema.empty_table())
+        declared = zip(relation.columns, map(str, relation.dtypes), strict=True)
+        have = present.get(table, {})
+        problems += [f"{table}.{name} {kind}" for name, kind in declared if have.get(name) != kind]
     return problems
-
-
-def _column_types(con: duckdb.DuckDBPyConnection, describe: str) -> dict[str, str]:
-    return {row[0]: row[1] for row in con.execute(describe).fetchall()}
