@@ -106,9 +106,10 @@ def scan(seeds_dir: Path, n_shards: int) -> Iterator[SeenFile]:
     """Every supported file under the folder, by stat only, in a stable order: a folder's files
     by name, then its subfolders by name (dot-folders and linked folders are not entered)."""
     root = str(Path(seeds_dir).resolve())
+    prefix = os.path.join(root, "")  # what every entry's path starts with, "/" at the top
     seen: set[str] = set()
     for entry in _entries(root):
-        found = _stat(root, entry, n_shards)
+        found = _stat(root, prefix, entry, n_shards)
         if found is not None and found.doc_id not in seen:
             seen.add(found.doc_id)
             yield found
@@ -116,7 +117,8 @@ def scan(seeds_dir: Path, n_shards: int) -> Iterator[SeenFile]:
 
 def _entries(folder: str) -> Iterator[os.DirEntry]:
     # os.scandir, not os.walk and pathlib: the entry knows whether it is a link without a
-    # system call, and one stat per file is all that is left (8,900 files: 0.35 -> 0.1 s)
+    # system call, and one stat per file is all that is left (8,900 files: 0.25-0.35 s ->
+    # 0.15-0.17 s)
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -144,7 +146,7 @@ def _supported_name(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES)
 
 
-def _stat(root: str, entry: os.DirEntry, n_shards: int) -> SeenFile | None:
+def _stat(root: str, prefix: str, entry: os.DirEntry, n_shards: int) -> SeenFile | None:
     try:
         if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
             return None  # never follow a link out of the folder
@@ -153,7 +155,7 @@ def _stat(root: str, entry: os.DirEntry, n_shards: int) -> SeenFile | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None  # a folder, FIFO or device with a text extension
-    relative = entry.path[len(root) + 1 :].replace(os.sep, "/")
+    relative = entry.path.removeprefix(prefix).replace(os.sep, "/")
     doc_id = printable_name(relative)
     path = Path(entry.path)
     return SeenFile(doc_id, path, shard_of(doc_id, n_shards), info.st_size, info.st_mtime_ns)
