@@ -164,7 +164,9 @@ def _rejected(
 
 
 @cache
-def _identifier() -> LanguageIdentifier:
+def language_identifier() -> LanguageIdentifier:
+    """The language model behind `detect_language`, loaded once per process (~0.7 s: a 68 MB
+    xz-compressed file): on first need, or ahead of it by a worker while it waits for work."""
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
@@ -177,5 +179,5 @@ def detect_language(text: str) -> str:
     words = sample.lower().split()
     if sum(word in ENGLISH_FUNCTION_WORDS for word in words) >= ENGLISH_SHARE * len(words):
         return "en"
-    language, confidence = _identifier().classify(sample)
+    language, confidence = language_identifier().classify(sample)
     return language if confidence >= MIN_LANGUAGE_CONFIDENCE else "und"

@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import duckdb
 
 from pipeline.aggregates import update_collocation_counts
 from pipeline.batches import BatchResult, BatchSpec
-from pipeline.executors import InProcess, WorkerPool, early_workers
+from pipeline.executors import WORKER_NICENESS, InProcess, WorkerPool, _early, early_workers
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.storage import ensure_tables, open_writer
 from pipeline.sync import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
@@ -181,6 +182,33 @@ def test_workers_started_early_stop_when_no_run_takes_them_or_there_is_nothing_t
     with early_workers("blank:en", 2):
         assert list(WorkerPool("blank:en", 2).run([])) == []
         assert multiprocessing.active_children() == []
+
+
+def _language_model_loaded(_: int) -> bool:
+    from pipeline.prepare import language_identifier
+
+    return language_identifier.cache_info().currsize == 1
+
+
+def _worker_priorities(expected: list[int], timeout: float = 60.0) -> list[int]:
+    """The workers' priorities once they equal `expected` or `timeout` passed (a worker lowers
+    its own in its initializer, which may still be running for one of them)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = [os.getpriority(os.PRIO_PROCESS, w.pid) for w in multiprocessing.active_children()]
+        if seen == expected or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.05)
+
+
+def test_workers_yield_the_cores_to_the_parent_and_load_the_language_model_while_waiting():
+    own = os.nice(0)
+    with early_workers("blank:en", 2):
+        pool = _early[("blank:en", 2)]
+        assert pool.map(_language_model_loaded, range(2)) == [True, True]  # before any batch
+        expected = [min(own + WORKER_NICENESS, 19)] * 2
+        assert _worker_priorities(expected) == expected
+        assert os.nice(0) == own  # the parent keeps its priority
 
 
 def _three_files(seeds: Path) -> None:
