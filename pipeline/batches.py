@@ -100,6 +100,19 @@ def process_batch(spec: BatchSpec, nlp: "Language") -> BatchResult:
     )
 
 
+def warm_up(nlp: "Language") -> None:
+    """Pay a process's first-batch costs now, for a worker that waits for its first batch:
+    the language model (~0.7 s, loaded at the first text that is not plainly English, which
+    each worker met in its first batch of BBC's) and pyarrow's first tables (~0.2 s: it
+    imports pandas when installed)."""
+    from pipeline.nlp import stream_tables
+    from pipeline.prepare import language_identifier
+
+    language_identifier()
+    stream_tables(nlp, [("A short text to warm up on.", "warm-up")], batch_size=1)
+    _removed_table([])
+
+
 def release_memory() -> None:
     """Return freed heap pages to the system (glibc's malloc_trim; a no-op elsewhere)."""
     if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.batches import BatchResult, BatchSpec, process_batch
+from pipeline.batches import BatchResult, BatchSpec, process_batch, warm_up
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -62,12 +62,7 @@ def _load_worker_model(model: str) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # see `_stoppable`
     _lower_priority()
     _worker_nlp = _load(model)
-    # A worker is ready ~1 s before Dagster sends its first batch: it loads the language
-    # model then, instead of in that batch, at the first text that is not plainly English
-    # (42 of BBC's 2,225; each worker met one in its first batch).
-    from pipeline.prepare import language_identifier
-
-    language_identifier()
+    warm_up(_worker_nlp)  # a worker is ready ~0.5-1 s before Dagster sends its first batch
 
 
 def _lower_priority() -> None:
