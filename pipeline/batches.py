@@ -110,7 +110,6 @@ def warm_up(nlp: "Language") -> None:
 
     language_identifier()
     stream_tables(nlp, [("A short text to warm up on.", "warm-up")], batch_size=1)
-    _removed_table([])
 
 
 def release_memory() -> None:
