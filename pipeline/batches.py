@@ -7,6 +7,7 @@ import ctypes.util
 import hashlib
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,19 +60,38 @@ class BatchResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """A batch read and cleaned, waiting for the model: the files to process, and those whose
+    bytes did not change (only their stat moves)."""
+
+    spec: BatchSpec
+    work: tuple[Prepared, ...]
+    unchanged: tuple[WorkItem, ...]
+    seconds: float  # reading, hashing, decoding and cleaning
+
+
 def process_batch(spec: BatchSpec, nlp: "Language") -> BatchResult:
+    return annotate_batch(prepare_batch(spec), nlp)
+
+
+def prepare_batch(spec: BatchSpec) -> PreparedBatch:
+    """Everything a batch needs before the model: no spaCy, so a thread can do it ahead."""
+    clock = time.perf_counter()
+    unchanged = tuple(item for item in spec.items if _unchanged(item, spec.max_bytes))
+    same = {item.doc_id for item in unchanged}
+    work = tuple(
+        prepare(item, max_bytes=spec.max_bytes) for item in spec.items if item.doc_id not in same
+    )
+    return PreparedBatch(spec, work, unchanged, time.perf_counter() - clock)
+
+
+def annotate_batch(batch: PreparedBatch, nlp: "Language") -> BatchResult:
     # spaCy is imported where batches are parsed: the parent of worker processes, which only
     # plans and commits batches, never loads it (~0.7 s of its start-up, and its memory)
     from pipeline.nlp import stream_tables
 
-    clock = time.perf_counter()
-    unchanged = [item for item in spec.items if _unchanged(item, spec.max_bytes)]
-    same = {item.doc_id for item in unchanged}
-    work = [
-        prepare(item, max_bytes=spec.max_bytes) for item in spec.items if item.doc_id not in same
-    ]
-    read_clean = time.perf_counter() - clock
-
+    work = batch.work
     clock = time.perf_counter()
     texts = ((p.document["text"], p.item.doc_id) for p in work if p.annotate)
     annotations, convert = stream_tables(nlp, texts, batch_size=NLP_BATCH_SIZE)
@@ -85,18 +105,18 @@ def process_batch(spec: BatchSpec, nlp: "Language") -> BatchResult:
         "sentences": annotations.sentences,
         "tokens": annotations.tokens,
         "entities": annotations.entities,
-        "files": _files_table(work, spec.code_version, now),
+        "files": _files_table(work, batch.spec.code_version, now),
     }
     words = pc.sum(pc.invert(annotations.tokens.column("is_punct"))).as_py()
     convert += time.perf_counter() - clock
     release_memory()
     return BatchResult(
-        batch_id=spec.batch_id,
+        batch_id=batch.spec.batch_id,
         tables=tables,
-        touched=_touched_table(unchanged),
+        touched=_touched_table(batch.unchanged),
         n_rejected=sum(p.document["status"] == "rejected" for p in work),
         n_words=words or 0,
-        seconds={"read_clean": read_clean, "nlp": nlp_seconds, "convert": convert},
+        seconds={"read_clean": batch.seconds, "nlp": nlp_seconds, "convert": convert},
     )
 
 
@@ -127,12 +147,12 @@ def _unchanged(item: WorkItem, max_bytes: int) -> bool:
     return not isinstance(raw, NotText) and sha256(raw) == item.previous_sha256
 
 
-def _touched_table(items: list[WorkItem]) -> pa.Table:
+def _touched_table(items: Sequence[WorkItem]) -> pa.Table:
     rows = [{"doc_id": i.doc_id, "n_bytes": i.n_bytes, "mtime_ns": i.mtime_ns} for i in items]
     return pa.Table.from_pylist(rows, schema=TOUCHED)
 
 
-def _removed_table(prepared: list[Prepared]) -> pa.Table:
+def _removed_table(prepared: Sequence[Prepared]) -> pa.Table:
     rows = [
         {"doc_id": p.item.doc_id, "line_no": r.line_no, "text": r.text, "rule": r.rule}
         for p in prepared
@@ -141,7 +161,7 @@ def _removed_table(prepared: list[Prepared]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=REMOVED_LINES)
 
 
-def _files_table(prepared: list[Prepared], code_version: str, now: datetime) -> pa.Table:
+def _files_table(prepared: Sequence[Prepared], code_version: str, now: datetime) -> pa.Table:
     rows = [
         {
             "doc_id": p.item.doc_id,

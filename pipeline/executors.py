@@ -9,10 +9,19 @@ import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.batches import BatchResult, BatchSpec, process_batch, warm_up
+from pipeline.batches import (
+    BatchResult,
+    BatchSpec,
+    PreparedBatch,
+    annotate_batch,
+    prepare_batch,
+    process_batch,
+    warm_up,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -23,9 +32,12 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """Batches one after another in this process; the model loads on first use. A run of a
-    single batch (a few new files) goes instead to the helper that `early_workers(model, 1)`
-    started, if any: its model loaded while this process started Dagster and planned."""
+    """Batches one after another in this process; the model loads on first use. A thread reads
+    and cleans the next batch while spaCy parses this one: spaCy leaves the GIL often enough
+    that the reading costs the parse nothing (measured over 300 BBC files: cleaning 0.26 s
+    alone, parsing 16.5-16.8 s alone and beside it). A run of a single batch (a few new
+    files) goes instead to the helper that `early_workers(model, 1)` started, if any: its
+    model loaded while this process started Dagster and planned."""
 
     def __init__(self, model: str) -> None:
         self._model = model
@@ -40,10 +52,22 @@ class InProcess:
             return
         if helper is not None:  # a longer run parses here, on one core, as asked
             helper.terminate()
-        for spec in specs:
-            if self._nlp is None:
-                self._nlp = _load(self._model)
-            yield process_batch(spec, self._nlp)
+        with ThreadPoolExecutor(1, thread_name_prefix="prepare") as reader:
+            following = iter(specs)
+            ahead = _read_next(reader, following)
+            while ahead is not None:
+                if self._nlp is None:  # while the thread reads the first batch
+                    self._nlp = _load(self._model)
+                batch = ahead.result()
+                ahead = _read_next(reader, following)
+                yield annotate_batch(batch, self._nlp)
+
+
+def _read_next(
+    reader: ThreadPoolExecutor, specs: Iterator[BatchSpec]
+) -> Future[PreparedBatch] | None:
+    spec = next(specs, None)
+    return None if spec is None else reader.submit(prepare_batch, spec)
 
 
 _worker_nlp: "Language | None" = None

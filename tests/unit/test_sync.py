@@ -5,14 +5,17 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from pipeline import executors
 from pipeline.aggregates import update_collocation_counts
-from pipeline.batches import BatchResult, BatchSpec
+from pipeline.batches import BatchResult, BatchSpec, PreparedBatch
 from pipeline.executors import WORKER_NICENESS, InProcess, WorkerPool, _early, early_workers
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.storage import ensure_tables, open_writer
@@ -241,6 +244,37 @@ def test_a_longer_one_process_run_stops_the_helper_and_parses_in_process(tmp_pat
             report = sync(con, options, SHARDS, watched, version="v1")
         assert report.files_processed == 3 and report.batches_committed > 1
         assert watched.pids == set() and in_process._nlp is not None
+
+
+def test_one_process_reads_the_next_batch_while_it_parses_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    _three_files(tmp_path / "seeds")  # three batches of one file
+    reads = [threading.Event() for _ in range(3)]  # reads[n]: the (n+1)th read has started
+    readers: list[str] = []
+    parsed: list[str] = []
+    real_prepare, real_annotate = executors.prepare_batch, executors.annotate_batch
+
+    def prepare(spec: BatchSpec) -> PreparedBatch:
+        readers.append(threading.current_thread().name)
+        reads[len(readers) - 1].set()
+        return real_prepare(spec)
+
+    def annotate(batch: PreparedBatch, nlp: object) -> BatchResult:
+        following = len(parsed) + 1
+        # a serial executor would read the next batch only after this one: a 20 s wait
+        assert following == 3 or reads[following].wait(timeout=20)
+        parsed.append(batch.spec.items[0].doc_id)
+        return real_annotate(batch, nlp)
+
+    monkeypatch.setattr(executors, "prepare_batch", prepare)
+    monkeypatch.setattr(executors, "annotate_batch", annotate)
+    with open_writer(tmp_path / "data") as con:
+        options = SyncOptions(tmp_path / "seeds", batch_docs=1)
+        report = sync(con, options, SHARDS, InProcess("blank:en"), version="v1")
+    assert (report.files_processed, report.batches_committed, len(readers)) == (3, 3, 3)
+    assert sorted(parsed) == ["a.txt", "b.txt", "c.txt"] and report.tokens > 0
+    assert all(name.startswith("prepare") for name in readers)  # never the parsing thread
 
 
 STOP_WHILE_IGNORING_SIGTERM = """
