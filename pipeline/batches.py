@@ -72,6 +72,7 @@ class PreparedBatch:
 
 
 def process_batch(spec: BatchSpec, nlp: "Language") -> BatchResult:
+    """A batch's rows for every table: its files read and cleaned, then annotated."""
     return annotate_batch(prepare_batch(spec), nlp)
 
 
@@ -87,6 +88,7 @@ def prepare_batch(spec: BatchSpec) -> PreparedBatch:
 
 
 def annotate_batch(batch: PreparedBatch, nlp: "Language") -> BatchResult:
+    """The rows of a batch read and cleaned: its texts through the model, as Arrow tables."""
     # spaCy is imported where batches are parsed: the parent of worker processes, which only
     # plans and commits batches, never loads it (~0.7 s of its start-up, and its memory)
     from pipeline.nlp import stream_tables
