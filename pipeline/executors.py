@@ -1,5 +1,6 @@
 """Where batches run: in this process, or in a few local worker processes. Each loads the model
-once and runs the same `process_batch`; results come back as Arrow tables for the one writer.
+once and runs the same `process_batch` (in this process as its two halves, the reading one
+batch ahead); results come back as Arrow tables for the one writer.
 (The Ray executor lives in pipeline/ray_executor.py so the local path never imports Ray.)
 """
 
