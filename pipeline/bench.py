@@ -11,7 +11,8 @@ Phases (each printed as it goes, figures at the end):
 5. one file added to the K-copy corpus and the whole command timed, three times (the median is
    reported: a run of seconds is at the mercy of the machine's drift);
 6. the aggregate pass, a typical query, table maintenance (data files before and after), and
-   replacing / deleting one document, on the K-copy lake.
+   replacing / deleting one document, on the K-copy lake;
+and last, each goal of pipeline.goals met or not, judged on the unrounded figures.
 Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory every 2 s
 (PSS, with the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times
 come from the run's own metadata in its Dagster instance, and each command's wall time is split
@@ -47,6 +48,7 @@ from spacy.tokens import Doc
 from pipeline.aggregates import refresh_aggregates
 from pipeline.batches import NLP_BATCH_SIZE
 from pipeline.cpu import CpuSamples, used_between
+from pipeline.goals import Measured, judge, verdict_lines
 from pipeline.ingest import scan
 from pipeline.memory import PeakMemory, tree
 from pipeline.nlp import load_model
@@ -590,7 +592,30 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
                          f"({run.compaction['maintenance_seconds']:.1f} s)")  # fmt: skip
     lines.append(f"replace one document: {lake['replace_one_seconds']:.2f} s; "
                  f"delete one document: {lake['delete_one_seconds']:.2f} s")  # fmt: skip
+    lines.extend(verdict_lines(judge(goal_figures(figures, workers=workers, copies=copies))))
     return lines
+
+
+def goal_figures(figures: dict, *, workers: int, copies: int) -> Measured:
+    """The figures the goals are judged on, unrounded."""
+    bare_rate = figures["bare"].rate
+    single, pooled, big, increment = figures["runs"]
+    lake = figures["lake"]
+    return Measured(
+        copies=copies,
+        workers=workers,
+        one_process_x_bare=single.words_per_second / bare_rate,
+        pooled_x_bare=pooled.words_per_second / bare_rate,
+        copies_x_bare=big.words_per_second / bare_rate,
+        peak_mb=(single.peak_mb, pooled.peak_mb, big.peak_mb),
+        increment_seconds=increment.seconds,
+        increment_files=increment.files_processed,
+        aggregates_seconds=lake["aggregates_seconds"],
+        query_seconds=lake["query_seconds"],
+        data_files=(int(lake["data_files_before"]), int(lake["data_files_after"])),
+        replace_seconds=lake["replace_one_seconds"],
+        delete_seconds=lake["delete_one_seconds"],
+    )
 
 
 def _bare_line(bare: BareFigures, single: RunFigures) -> str:
