@@ -613,9 +613,16 @@ def goal_figures(figures: dict, *, workers: int, copies: int) -> Measured:
         aggregates_seconds=lake["aggregates_seconds"],
         query_seconds=lake["query_seconds"],
         data_files=(int(lake["data_files_before"]), int(lake["data_files_after"])),
+        run_compaction=_compaction(big),
         replace_seconds=lake["replace_one_seconds"],
         delete_seconds=lake["delete_one_seconds"],
     )
+
+
+def _compaction(run: RunFigures) -> tuple[int, int] | None:
+    if not run.compaction:
+        return None
+    return int(run.compaction["data_files_before"]), int(run.compaction["data_files_after"])
 
 
 def _bare_line(bare: BareFigures, single: RunFigures) -> str:

@@ -18,6 +18,7 @@ RUN = Measured(
     aggregates_seconds=2.25,
     query_seconds=0.017,
     data_files=(38, 22),
+    run_compaction=(492, 18),
     replace_seconds=0.30,
     delete_seconds=0.10,
 )
@@ -65,3 +66,4 @@ def test_the_goals_block_says_which_were_missed() -> None:
     assert lines[2].startswith("1 process >= 0.9 x bare") and lines[2].endswith("NOT MET")
     assert sum(line.endswith("  met") for line in lines) == 9
     assert lines[-1] == "9 of 10 goals met; not met: 1 process >= 0.9 x bare"
+    assert any(line.endswith("38 / 22 (the run's end: 492 -> 18)  met") for line in lines)
