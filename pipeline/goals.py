@@ -1,9 +1,9 @@
 """The speed, memory and storage goals `corpus bench` is run against, judged on exact figures.
 
-A goal is met or not on the unrounded ratio: the figures table prints two decimals, and a run at
-0.897 x bare prints as 0.90 (two runs of the 1-process path did, and one 2-worker run at 1.697
-printed as 1.70). Each verdict prints its figure with three decimals, its target, and `met` or
-`NOT MET`, so the benchmark itself says which goals a run reached.
+A goal is met or not on the unrounded ratio: the figures table prints two decimals, so a run at
+0.897 x bare prints as 0.90 and one at 1.697 x as 1.70. Each verdict prints its figure with
+three decimals, its target, and `met` or `NOT MET`, so the benchmark itself says which goals a
+run reached.
 
 The goals (what each row of `judge` checks):
 - one process: the whole `corpus run` at >= 0.9 x bare spaCy on one core;
