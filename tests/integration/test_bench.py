@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import run_bench
+from pipeline.bench import bare_spacy, run_bench
 
 SENTENCES = (
     "Officials in {city} said on Monday that the talks on the {thing} would resume next week.",
@@ -44,7 +44,8 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert bare.words > 0 and bare.seconds_before > 0 and bare.seconds_after > 0
     mean = (bare.seconds_before + bare.seconds_after) / 2
     assert bare.rate == pytest.approx(bare.words / mean)
-    assert re.search(r"bare spaCy \(1 core\): the mean of [\d.]+ s just before the 1-process", text)
+    fresh = r"bare spaCy \(1 core, a fresh process each\): the mean of [\d.]+ s just before the 1-"
+    assert re.search(fresh, text)
     assert [run.files_processed for run in figures["runs"]] == [6, 6, 12, 1]
     assert all(run.words > 0 and run.peak_mb > 0 for run in (single, pooled, big))
     assert pooled.peak_worker_mb > 0 and single.peak_parent_mb > 0
@@ -82,3 +83,16 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     goals = text.split("== goals (judged on unrounded figures) ==\n")[1].splitlines()
     assert len(goals) == 11 and re.fullmatch(r"\d+ of 10 goals met(; not met: .+)?", goals[-1])
     assert all(line.endswith(("  met", "  NOT MET")) for line in goals[:10]), goals
+
+
+def test_bare_spacy_counts_the_words_of_every_share():
+    texts = [f"Talks in {city} resume on Monday, officials said." for city in CITIES]
+    progress: list[str] = []
+    seconds, words = bare_spacy(texts, "blank:en", say=progress.append)
+    assert seconds > 0 and words == 8 * len(texts)  # punctuation is not a word
+    assert bare_spacy(texts, "blank:en", processes=2)[1] == words
+
+
+def test_bare_spacy_fails_instead_of_waiting_when_a_process_dies():
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        bare_spacy(["A text."], "no_such_model", processes=2)
