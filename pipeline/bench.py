@@ -217,7 +217,7 @@ def bare_spacy(
     core; with N, the ceiling of any parallel run here, as they share the caches and memory
     bandwidth). Fresh, as a user's own script and `corpus run` meet the texts: a model that has
     parsed these texts before finds them in its tokenizer's, lexemes' and lemmatizer's caches,
-    and its second pass over 742 BBC texts took 5-12% less time than its first (four fresh
+    and over 742 BBC texts its first pass took 5-12% longer than its second (five fresh
     processes). `say` gets the first process's progress every 10 s."""
     context = multiprocessing.get_context("spawn")
     barrier, messages = context.Barrier(processes), context.Queue()
