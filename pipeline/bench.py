@@ -215,10 +215,11 @@ def bare_spacy(
     """Seconds and words of bare spaCy over the texts: `processes` fresh processes, each loading
     the model and parsing an equal share once, starting together (with 1, `nlp.pipe` on one
     core; with N, the ceiling of any parallel run here, as they share the caches and memory
-    bandwidth). Fresh, as a user's own script and `corpus run` meet the texts: a model that has
-    parsed these texts before finds them in its tokenizer's, lexemes' and lemmatizer's caches,
-    and over 742 BBC texts its first pass took 5-12% longer than its second (five fresh
-    processes). `say` gets the first process's progress every 10 s."""
+    bandwidth). Fresh, as a user's own script and `corpus run` meet the texts: over 742 BBC texts
+    a fresh process's first pass took 5-12% longer than its second (five processes; a model
+    that has parsed the texts holds them in its tokenizer's, lexemes' and lemmatizer's caches,
+    and a second model in the same process gained 2-3%). `say` gets the first process's
+    progress every 10 s."""
     context = multiprocessing.get_context("spawn")
     barrier, messages = context.Barrier(processes), context.Queue()
     workers = [
