@@ -461,8 +461,7 @@ def _bench(
     parallel_seconds, parallel_words = bare_spacy(texts, model, processes=workers)
     say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
     parallel_yardstick = ParallelYardstick(model, texts, workers)
-    say("1/6 bare spaCy, one fresh process, no storage: just before the 1-process run (and again "
-        "after)")  # fmt: skip
+    say("1/6 bare spaCy, one fresh process, no storage, before the 1-process run (and after it)")
     before, words = bare_spacy(texts, model, say=say)
     say(f"  {words:,} words in {before:.1f} s = {words / before:,.0f} words/s")
     yardstick = Yardstick(load_model(model), texts)
