@@ -1,6 +1,5 @@
 """Where batches run: in this process, or in a few local worker processes. Each loads the model
-once and runs the same `process_batch` (in this process as its two halves, the reading one
-batch ahead); results come back as Arrow tables for the one writer.
+once and runs the same `process_batch`; results come back as Arrow tables for the one writer.
 (The Ray executor lives in pipeline/ray_executor.py so the local path never imports Ray.)
 """
 
@@ -10,19 +9,10 @@ import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.batches import (
-    BatchResult,
-    BatchSpec,
-    PreparedBatch,
-    annotate_batch,
-    prepare_batch,
-    process_batch,
-    warm_up,
-)
+from pipeline.batches import BatchResult, BatchSpec, process_batch, warm_up
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,12 +23,14 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """Batches one after another in this process; the model loads on first use. A thread reads
-    and cleans the next batch while spaCy parses this one: spaCy leaves the GIL often enough
-    that the reading costs the parse nothing (measured over 300 BBC files: cleaning 0.26 s
-    alone, parsing 16.5-16.8 s alone and beside it). A run of a single batch (a few new
-    files) goes instead to the helper that `early_workers(model, 1)` started, if any: its
-    model loaded while this process started Dagster and planned."""
+    """Batches one after another in this process; the model loads on first use. Reading and
+    cleaning are not done on a thread ahead: cleaning is Python and holds the GIL, so beside
+    the parse it only moves into spaCy's time (over 2,225 BBC texts cleaned on a thread while
+    ~150 were parsed, the parse took 1.23 s longer for 1.17 s of cleaning; over 742 files, the
+    executor with a reading thread and without one took 40.9-41.8 s and 40.8-41.7 s, three
+    rounds alternated). A run of a single batch (a few new files) goes instead to the helper
+    that `early_workers(model, 1)` started, if any: its model loaded while this process
+    started Dagster and planned."""
 
     def __init__(self, model: str) -> None:
         self._model = model
@@ -53,22 +45,10 @@ class InProcess:
             return
         if helper is not None:  # a longer run parses here, on one core, as asked
             helper.terminate()
-        with ThreadPoolExecutor(1, thread_name_prefix="prepare") as reader:
-            following = iter(specs)
-            ahead = _read_next(reader, following)
-            while ahead is not None:
-                if self._nlp is None:  # while the thread reads the first batch
-                    self._nlp = _load(self._model)
-                batch = ahead.result()
-                ahead = _read_next(reader, following)
-                yield annotate_batch(batch, self._nlp)
-
-
-def _read_next(
-    reader: ThreadPoolExecutor, specs: Iterator[BatchSpec]
-) -> Future[PreparedBatch] | None:
-    spec = next(specs, None)
-    return None if spec is None else reader.submit(prepare_batch, spec)
+        for spec in specs:
+            if self._nlp is None:
+                self._nlp = _load(self._model)
+            yield process_batch(spec, self._nlp)
 
 
 _worker_nlp: "Language | None" = None

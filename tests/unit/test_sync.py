@@ -15,8 +15,9 @@ import pytest
 
 from pipeline import executors
 from pipeline.aggregates import update_collocation_counts
-from pipeline.batches import BatchResult, BatchSpec, PreparedBatch
+from pipeline.batches import BatchResult, BatchSpec
 from pipeline.executors import WORKER_NICENESS, InProcess, WorkerPool, _early, early_workers
+from pipeline.prepare import WorkItem
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.storage import ensure_tables, open_writer
 from pipeline.sync import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
@@ -246,35 +247,42 @@ def test_a_longer_one_process_run_stops_the_helper_and_parses_in_process(tmp_pat
         assert watched.pids == set() and in_process._nlp is not None
 
 
-def test_one_process_reads_the_next_batch_while_it_parses_this_one(
+def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    _three_files(tmp_path / "seeds")  # three batches of one file
-    reads = [threading.Event() for _ in range(3)]  # reads[n]: the (n+1)th read has started
-    readers: list[str] = []
-    parsed: list[str] = []
-    real_prepare, real_annotate = executors.prepare_batch, executors.annotate_batch
+    _three_files(tmp_path / "seeds")
+    specs = [
+        BatchSpec((item,), "v1", 1 << 20, "run")
+        for item in _work_items(tmp_path / "seeds", ("a.txt", "b.txt", "c.txt"))
+    ]
+    processed: list[tuple[str, str]] = []
+    real_process = executors.process_batch
 
-    def prepare(spec: BatchSpec) -> PreparedBatch:
-        readers.append(threading.current_thread().name)
-        reads[len(readers) - 1].set()
-        return real_prepare(spec)
+    def process(spec: BatchSpec, nlp: object) -> BatchResult:
+        processed.append((spec.items[0].doc_id, threading.current_thread().name))
+        return real_process(spec, nlp)
 
-    def annotate(batch: PreparedBatch, nlp: object) -> BatchResult:
-        following = len(parsed) + 1
-        # a serial executor would read the next batch only after this one: a 20 s wait
-        assert following == 3 or reads[following].wait(timeout=20)
-        parsed.append(batch.spec.items[0].doc_id)
-        return real_annotate(batch, nlp)
+    monkeypatch.setattr(executors, "process_batch", process)
+    results = InProcess("blank:en").run(specs)
+    first = next(results)
+    assert [doc for doc, _ in processed] == ["a.txt"]  # nothing read ahead of the run
+    rest = list(results)
+    assert [r.tables["files"].column("doc_id")[0].as_py() for r in (first, *rest)] == [
+        "a.txt",
+        "b.txt",
+        "c.txt",
+    ]
+    assert {name for _, name in processed} == {threading.current_thread().name}
 
-    monkeypatch.setattr(executors, "prepare_batch", prepare)
-    monkeypatch.setattr(executors, "annotate_batch", annotate)
-    with open_writer(tmp_path / "data") as con:
-        options = SyncOptions(tmp_path / "seeds", batch_docs=1)
-        report = sync(con, options, SHARDS, InProcess("blank:en"), version="v1")
-    assert (report.files_processed, report.batches_committed, len(readers)) == (3, 3, 3)
-    assert sorted(parsed) == ["a.txt", "b.txt", "c.txt"] and report.tokens > 0
-    assert all(name.startswith("prepare") for name in readers)  # never the parsing thread
+
+def _work_items(seeds: Path, names: Iterable[str]) -> list[WorkItem]:
+    items = []
+    for name in names:
+        stat = (seeds / name).stat()
+        items.append(
+            WorkItem(name, str(seeds / name), 0, stat.st_size, stat.st_mtime_ns, None, None, False)
+        )
+    return items
 
 
 STOP_WHILE_IGNORING_SIGTERM = """
