@@ -77,7 +77,7 @@ def process_batch(spec: BatchSpec, nlp: "Language") -> BatchResult:
 
 
 def prepare_batch(spec: BatchSpec) -> PreparedBatch:
-    """Everything a batch needs before the model: no spaCy, so a thread can do it ahead."""
+    """Everything a batch needs before the model: its files read, hashed and cleaned."""
     clock = time.perf_counter()
     unchanged = tuple(item for item in spec.items if _unchanged(item, spec.max_bytes))
     same = {item.doc_id for item in unchanged}

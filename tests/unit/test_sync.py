@@ -17,10 +17,11 @@ from pipeline import executors
 from pipeline.aggregates import update_collocation_counts
 from pipeline.batches import BatchResult, BatchSpec
 from pipeline.executors import WORKER_NICENESS, InProcess, WorkerPool, _early, early_workers
-from pipeline.prepare import WorkItem
 from pipeline.schema import COLLOCATION_TABLES
+from pipeline.settings import DEFAULT_MAX_BYTES
 from pipeline.storage import ensure_tables, open_writer
 from pipeline.sync import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
+from tests.unit.test_ingest import item_for
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
 SHARDS = range(16)
@@ -250,10 +251,11 @@ def test_a_longer_one_process_run_stops_the_helper_and_parses_in_process(tmp_pat
 def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    _three_files(tmp_path / "seeds")
+    seeds = tmp_path / "seeds"
+    _three_files(seeds)
     specs = [
-        BatchSpec((item,), "v1", 1 << 20, "run")
-        for item in _work_items(tmp_path / "seeds", ("a.txt", "b.txt", "c.txt"))
+        BatchSpec((item_for(seeds / name),), "v1", DEFAULT_MAX_BYTES, "run")
+        for name in ("a.txt", "b.txt", "c.txt")
     ]
     processed: list[tuple[str, str]] = []
     real_process = executors.process_batch
@@ -273,16 +275,6 @@ def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_th
         "c.txt",
     ]
     assert {name for _, name in processed} == {threading.current_thread().name}
-
-
-def _work_items(seeds: Path, names: Iterable[str]) -> list[WorkItem]:
-    items = []
-    for name in names:
-        stat = (seeds / name).stat()
-        items.append(
-            WorkItem(name, str(seeds / name), 0, stat.st_size, stat.st_mtime_ns, None, None, False)
-        )
-    return items
 
 
 STOP_WHILE_IGNORING_SIGTERM = """
