@@ -1,5 +1,18 @@
 """Scraped news articles in a folder -> clean, annotated, queryable DuckLake tables."""
 
-from pipeline.storage import connect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.storage import connect
 
 __all__ = ["connect"]
+
+
+def __getattr__(name: str) -> object:
+    # Imported on first use: a worker process that only parses never loads DuckDB, which
+    # starts a thread at import (see `pipeline.executors.single_threaded_children`).
+    if name == "connect":
+        from pipeline.storage import connect
+
+        return connect
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

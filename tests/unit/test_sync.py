@@ -15,8 +15,16 @@ import pytest
 
 from pipeline import executors
 from pipeline.aggregates import update_collocation_counts
+from pipeline.bare import thread_count
 from pipeline.batches import BatchResult, BatchSpec
-from pipeline.executors import WORKER_NICENESS, InProcess, WorkerPool, _early, early_workers
+from pipeline.executors import (
+    WORKER_NICENESS,
+    InProcess,
+    WorkerPool,
+    _early,
+    early_workers,
+    single_threaded_children,
+)
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.settings import DEFAULT_MAX_BYTES
 from pipeline.storage import ensure_tables, open_writer
@@ -214,6 +222,30 @@ def test_workers_yield_the_cores_to_the_parent_and_load_the_language_model_while
         expected = [min(own + WORKER_NICENESS, 19)] * 2
         assert _worker_priorities(expected) == expected
         assert os.nice(0) == own  # the parent keeps its priority
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are read from /proc")
+def test_workers_parse_on_their_only_thread(tmp_path: Path):
+    _three_files(tmp_path / "seeds")
+    spec = BatchSpec((item_for(tmp_path / "seeds" / "a.txt"),), "v1", DEFAULT_MAX_BYTES, "r")
+    with early_workers("blank:en", 2):
+        pool = _early[("blank:en", 2)]
+        parsed = pool.map(executors._run_in_worker, [spec] * 4, chunksize=1)
+        assert all(result.n_words > 0 for result in parsed)
+        # (a function of this module would import DuckDB into the worker, with its thread)
+        assert [pool.apply_async(thread_count).get() for _ in range(4)] == [1] * 4
+
+
+def test_workers_start_single_threaded_but_keep_what_the_user_set(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    monkeypatch.delenv("JE_ARROW_MALLOC_CONF", raising=False)
+    with single_threaded_children():
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+        assert os.environ["JE_ARROW_MALLOC_CONF"] == "background_thread:false"
+    assert "JE_ARROW_MALLOC_CONF" not in os.environ  # only the children got it
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
 
 
 def _three_files(seeds: Path) -> None:
