@@ -28,9 +28,7 @@ drifts on its own, so around each pooled run the sample is also parsed by N bare
 once (the parallel yardstick).
 """
 
-import multiprocessing
 import os
-import queue
 import shutil
 import subprocess
 import sys
@@ -43,11 +41,10 @@ from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
-from spacy.attrs import IS_PUNCT
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from pipeline.aggregates import refresh_aggregates
+from pipeline.bare import BarePass, bare_spacy, count_words
 from pipeline.batches import NLP_BATCH_SIZE
 from pipeline.cpu import CpuSamples, used_between
 from pipeline.goals import Measured, judge, verdict_lines
@@ -154,7 +151,9 @@ class Yardstick:
 
     def _rate(self) -> float:
         clock = time.perf_counter()
-        words = sum(_words(doc) for doc in self._nlp.pipe(self._texts, batch_size=NLP_BATCH_SIZE))
+        words = sum(
+            count_words(doc) for doc in self._nlp.pipe(self._texts, batch_size=NLP_BATCH_SIZE)
+        )
         return words / (time.perf_counter() - clock)
 
     def speed(self) -> float:
@@ -181,8 +180,8 @@ class ParallelYardstick(Yardstick):
         self._first = self._rate()
 
     def _rate(self) -> float:
-        seconds, words = bare_spacy(self._texts, self._model, processes=self._processes)
-        return words / seconds
+        done = bare_spacy(self._texts, self._model, processes=self._processes)
+        return done.words / done.seconds
 
 
 def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None) -> int:
@@ -203,79 +202,6 @@ def cleaned_texts(seeds: Path) -> tuple[list[str], float]:
     clock = time.perf_counter()
     texts = [t for t in (_cleaned(file) for file in scan(seeds, 16)) if t]
     return texts, time.perf_counter() - clock
-
-
-def bare_spacy(
-    texts: list[str],
-    model: str,
-    *,
-    processes: int = 1,
-    say: Callable[[str], None] | None = None,
-) -> tuple[float, int]:
-    """Seconds and words of bare spaCy over the texts: `processes` fresh processes, each loading
-    the model and parsing an equal share once, starting together (with 1, `nlp.pipe` on one
-    core; with N, the ceiling of any parallel run here, as they share the caches and memory
-    bandwidth). Fresh, as a user's own script and `corpus run` meet the texts: over 742 BBC texts
-    a fresh process's first pass took 5-12% longer than its second (five processes; a model
-    that has parsed the texts holds them in its tokenizer's, lexemes' and lemmatizer's caches,
-    and a second model in the same process gained 2-3%). `say` gets the first process's
-    progress every 10 s."""
-    context = multiprocessing.get_context("spawn")
-    barrier, messages = context.Barrier(processes), context.Queue()
-    workers = [
-        context.Process(
-            target=_parse_share,
-            args=(model, texts[i::processes], barrier, messages, say is not None and i == 0),
-        )
-        for i in range(processes)
-    ]
-    for worker in workers:
-        worker.start()
-    outcomes = []
-    while len(outcomes) < processes:
-        kind, *values = _receive(messages, workers)
-        if kind == "progress" and say is not None:
-            say(f"  bare spaCy: {values[0]}")
-        elif kind == "done":
-            outcomes.append(values)
-    for worker in workers:
-        worker.join()
-    return max(seconds for seconds, _ in outcomes), sum(words for _, words in outcomes)
-
-
-def _receive(messages: object, workers: list) -> tuple:
-    """The next message of the bare processes; an error, not a hang, if they all died."""
-    while True:
-        try:
-            return messages.get(timeout=1.0)
-        except queue.Empty:
-            if not any(worker.is_alive() for worker in workers) and messages.empty():
-                codes = [worker.exitcode for worker in workers]
-                message = f"bare spaCy processes ended without a result: {codes}"
-                raise RuntimeError(message) from None
-
-
-def _parse_share(
-    model: str, texts: list[str], barrier: object, messages: object, progress: bool
-) -> None:
-    try:
-        nlp = load_model(model)
-    except BaseException:
-        barrier.abort()  # the others stop waiting for this one
-        raise
-    barrier.wait()
-    words, clock, last = 0, time.perf_counter(), time.perf_counter()
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=NLP_BATCH_SIZE), 1):
-        words += _words(doc)
-        if progress and time.perf_counter() - last > 10:
-            last = time.perf_counter()
-            rate = words / (last - clock)
-            messages.put(("progress", f"{i}/{len(texts)} texts, {rate:,.0f} words/s"))
-    messages.put(("done", time.perf_counter() - clock, words))
-
-
-def _words(doc: Doc) -> int:
-    return len(doc) - int(doc.to_array(IS_PUNCT).sum())  # as the pipeline counts words
 
 
 def _cleaned(file: object) -> str:
@@ -458,12 +384,14 @@ def _bench(
     say("1/6 reading and cleaning the texts as the pipeline does")
     texts, clean_seconds = cleaned_texts(one)
     say(f"1/6 bare spaCy, {workers} fresh processes at once over shares of the cleaned texts")
-    parallel_seconds, parallel_words = bare_spacy(texts, model, processes=workers)
-    say(f"  {parallel_words:,} words in {parallel_seconds:.1f} s")
+    parallel = bare_spacy(texts, model, processes=workers)
+    say(f"  {parallel.words:,} words in {parallel.seconds:.1f} s")
     parallel_yardstick = ParallelYardstick(model, texts, workers)
     say("1/6 bare spaCy, one fresh process, no storage, before the 1-process run (and after it)")
-    before, words = bare_spacy(texts, model, say=say)
-    say(f"  {words:,} words in {before:.1f} s = {words / before:,.0f} words/s")
+    first = bare_spacy(texts, model, say=say)
+    before, words = first.seconds, first.words
+    say(f"  {words:,} words in {before:.1f} s = {words / before:,.0f} words/s; "
+        f"{first.threads} thread(s) in the process")  # fmt: skip
     yardstick = Yardstick(load_model(model), texts)
 
     say("2/6 corpus run, 1 copy, one process")
@@ -471,7 +399,7 @@ def _bench(
         lambda: corpus_run("1 process", one, root / "data1", home, workers=1, say=say)
     )
     say("2/6 bare spaCy again, one fresh process, right after the 1-process run")
-    after, _ = bare_spacy(texts, model, say=say)
+    after = bare_spacy(texts, model, say=say).seconds
     bare = BareFigures(before, after, words, clean_seconds)
     say(f"  {after:.1f} s; bare spaCy: {bare.rate:,.0f} words/s, the mean of the two")
     say(_done(single, bare.rate))
@@ -484,6 +412,7 @@ def _bench(
         )
     )
     say(_done(pooled, bare.rate))
+    lone = _single_threaded_passes(texts, model, workers, say)
 
     n_many = replicate(corpus, many, copies, limit)
     say(f"4/6 corpus run, {copies} copies ({n_many} files), {workers} worker processes")
@@ -504,7 +433,9 @@ def _bench(
     lake = lake_figures(root / "data4")
     figures = {
         "bare": bare,
-        "bare_parallel": (parallel_seconds, parallel_words),
+        "bare_parallel": parallel,
+        "bare_threads": first.threads,
+        "single_threaded": lone,  # (one process, N at once), as the workers are started
         "runs": [single, pooled, big, increment],  # increment: the median of the +1 runs
         "increments": increments,
         "lake": lake,
@@ -513,6 +444,21 @@ def _bench(
     for line in report_lines(figures, workers=workers, copies=copies):
         say(line)
     return figures
+
+
+def _single_threaded_passes(
+    texts: list[str], model: str, workers: int, say: Callable[[str], None]
+) -> tuple[BarePass, BarePass]:
+    """Bare spaCy in processes started as the pipeline starts its workers, N at once and then
+    one: the workers' own yardstick (see `pipeline.executors.single_threaded_children`)."""
+    say(f"3/6 bare spaCy in single-threaded processes, as the workers run: {workers} at once, "
+        "then one")  # fmt: skip
+    many = bare_spacy(texts, model, processes=workers, single_threaded=True)
+    say(f"  {workers} at once: {many.seconds:.1f} s")
+    one = bare_spacy(texts, model, single_threaded=True, say=say)
+    say(f"  one: {one.seconds:.1f} s = {one.words / one.seconds:,.0f} words/s; "
+        f"{one.threads} thread(s) in the process")  # fmt: skip
+    return one, many
 
 
 def added_file_runs(
@@ -558,10 +504,15 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
         f"{'speed':>7}{'x bare at speed':>17}",
     ]
     lines.append(f"{'bare spaCy (1 core)':28}{bare_rate:>10,.0f}{1:>8.2f}{bare.seconds:>9.1f}")
-    parallel_seconds, parallel_words = figures["bare_parallel"]
-    parallel_rate = parallel_words / parallel_seconds
+    parallel: BarePass = figures["bare_parallel"]
+    parallel_rate = parallel.words / parallel.seconds
     lines.append(f"{f'bare spaCy ({workers} at once)':28}{parallel_rate:>10,.0f}"
-                 f"{parallel_rate / bare_rate:>8.2f}{parallel_seconds:>9.1f}")  # fmt: skip
+                 f"{parallel_rate / bare_rate:>8.2f}{parallel.seconds:>9.1f}")  # fmt: skip
+    labels = ("1 core", f"{workers} at once")
+    for label, done in zip(labels, figures["single_threaded"], strict=True):
+        rate = done.words / done.seconds
+        lines.append(f"{f'bare, 1 thread ({label})':28}{rate:>10,.0f}{rate / bare_rate:>8.2f}"
+                     f"{done.seconds:>9.1f}")  # fmt: skip
     for run in (single, pooled, big):
         ratio = run.words_per_second / bare_rate
         lines.append(
@@ -628,6 +579,7 @@ def report_lines(figures: dict, *, workers: int, copies: int) -> list[str]:
                          f"({run.compaction['maintenance_seconds']:.1f} s)")  # fmt: skip
     lines.append(f"replace one document: {lake['replace_one_seconds']:.2f} s; "
                  f"delete one document: {lake['delete_one_seconds']:.2f} s")  # fmt: skip
+    lines.extend(_single_threaded_lines(figures, workers))
     lines.extend(verdict_lines(judge(goal_figures(figures, workers=workers, copies=copies))))
     return lines
 
@@ -672,6 +624,28 @@ def _bare_line(bare: BareFigures, single: RunFigures) -> str:
         f"just before the 1-process run and {bare.seconds_after:.1f} s right after it; the "
         f"1-process run against each: {against} x"
     )
+
+
+def _single_threaded_lines(figures: dict, workers: int) -> list[str]:
+    """The runs against bare spaCy started as the workers are: the goals below are judged
+    against bare spaCy as a user's script runs it, which the workers outpace per core."""
+    one, many = figures["single_threaded"]
+    single, pooled, big, _ = figures["runs"]
+    one_rate, many_rate = one.words / one.seconds, many.words / many.seconds
+    against = ", ".join(
+        f"{run.label} {run.words_per_second / one_rate:.2f} x" for run in (single, pooled, big)
+    )
+    shares = ", ".join(
+        f"{run.label} {run.words_per_second / many_rate:.0%}" for run in (pooled, big)
+    )
+    return [
+        f"bare spaCy, 1 thread: started as the workers are (numpy's BLAS and pyarrow's allocator "
+        f"without threads of their own), {one.threads} thread(s) in the process against "
+        f"{figures['bare_threads']} as a user's script runs; {one_rate / figures['bare'].rate:.2f}"
+        " x its words/s",
+        f"  the runs against it (the goals below use bare spaCy as a user runs it): {against}; "
+        f"the pooled runs over {workers} such processes at once: {shares}",
+    ]
 
 
 def _timeline(run: RunFigures) -> str:

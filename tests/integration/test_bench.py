@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import bare_spacy, run_bench
+from pipeline.bare import bare_spacy
+from pipeline.bench import run_bench
 
 SENTENCES = (
     "Officials in {city} said on Monday that the talks on the {thing} would resume next week.",
@@ -52,6 +53,10 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert all(run.speed > 0 for run in (single, pooled, big))
     assert single.parallel_speed is None and pooled.parallel_speed and big.parallel_speed
     assert "2-process speed: " in text and "reached around it" in text
+    one, many = figures["single_threaded"]  # bare spaCy started as the workers are
+    assert one.words == many.words == bare.words and one.seconds > 0 and many.seconds > 0
+    assert re.search(r"bare, 1 thread \(1 core\) +[\d,]+ +[\d.]+ ", text)
+    assert re.search(r"the runs against it .*: 1 process [\d.]+ x, 2 workers [\d.]+ x", text)
     for label in ("1 process", "2 workers", "2 copies"):
         assert re.search(rf"corpus run, {label} +[\d,]+ +[\d.]+ ", text), label
         assert f"  {label}: " in text  # printed as soon as the run ended
@@ -88,9 +93,17 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_bare_spacy_counts_the_words_of_every_share():
     texts = [f"Talks in {city} resume on Monday, officials said." for city in CITIES]
     # with `say` the first process reports progress (none in a parse this short)
-    seconds, words = bare_spacy(texts, "blank:en", say=lambda line: None)
-    assert seconds > 0 and words == 8 * len(texts)  # punctuation is not a word
-    assert bare_spacy(texts, "blank:en", processes=2)[1] == words
+    done = bare_spacy(texts, "blank:en", say=lambda line: None)
+    assert done.seconds > 0 and done.words == 8 * len(texts)  # punctuation is not a word
+    assert bare_spacy(texts, "blank:en", processes=2).words == done.words
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are read from /proc")
+def test_a_single_threaded_bare_process_parses_on_its_only_thread():
+    texts = [f"Talks in {city} resume on Monday, officials said." for city in CITIES]
+    assert bare_spacy(texts, "blank:en", processes=2, single_threaded=True).threads == 1
+    # as a user's script runs: numpy's BLAS and pyarrow's allocator start threads of their own
+    assert bare_spacy(texts, "blank:en").threads > 1
 
 
 def test_bare_spacy_fails_instead_of_waiting_when_a_process_dies():
