@@ -75,8 +75,8 @@ def _run(
 
 
 def _spare_core() -> bool:
-    """Whether a one-process run can load the model on another core while Dagster starts:
-    a run of one batch then parses there (see `InProcess`); a longer one stops that helper."""
+    """Whether a one-process run can load the model on another core while Dagster starts: its
+    batches are then parsed there, in a single-threaded process (see `InProcess`)."""
     return usable_cores() > 1
 
 

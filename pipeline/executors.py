@@ -23,14 +23,14 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """Batches one after another in this process; the model loads on first use. Reading and
-    cleaning are not done on a thread ahead: cleaning is Python and holds the GIL, so beside
-    the parse it only moves into spaCy's time (over 2,225 BBC texts cleaned on a thread while
-    ~150 were parsed, the parse took 1.23 s longer for 1.17 s of cleaning; over 742 files, the
-    executor with a reading thread and without one took 40.9-41.8 s and 40.8-41.7 s, three
-    rounds alternated). A run of a single batch (a few new files) goes instead to the helper
-    that `early_workers(model, 1)` started, if any: its model loaded while this process
-    started Dagster and planned."""
+    """One process parses, batch after batch. That is the helper `early_workers(model, 1)`
+    started, if any: its model loaded while this process started Dagster and planned, and it
+    parses on its only thread (see `single_threaded_children`), which this process, with
+    Dagster's threads, cannot. Without one (a run from the UI, a single core) the batches are
+    parsed here and the model loads on first use. Either way each batch is read and cleaned
+    on the thread that parses it: cleaning is Python and holds the GIL, so on a thread ahead
+    it only moved into spaCy's time (over 2,225 BBC texts cleaned on a thread while ~150 were
+    parsed, the parse took 1.23 s longer for 1.17 s of cleaning)."""
 
     def __init__(self, model: str) -> None:
         self._model = model
@@ -39,12 +39,10 @@ class InProcess:
     def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
         specs = list(specs)
         helper = _early.pop((self._model, 1), None)
-        if helper is not None and len(specs) == 1:
-            with helper:
-                yield from helper.imap_unordered(_run_in_worker, specs)
+        if helper is not None:
+            with helper:  # one worker: its results come back in the order of the specs
+                yield from helper.imap(_run_in_worker, specs)
             return
-        if helper is not None:  # a longer run parses here, on one core, as asked
-            helper.terminate()
         for spec in specs:
             if self._nlp is None:
                 self._nlp = _load(self._model)

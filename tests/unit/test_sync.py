@@ -248,6 +248,14 @@ def test_workers_start_single_threaded_but_keep_what_the_user_set(
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
 
 
+def _one_file_specs(seeds: Path) -> list[BatchSpec]:
+    """A batch for each of `_three_files`, in order."""
+    return [
+        BatchSpec((item_for(seeds / name),), "v1", DEFAULT_MAX_BYTES, "run")
+        for name in ("a.txt", "b.txt", "c.txt")
+    ]
+
+
 def _three_files(seeds: Path) -> None:
     seeds.mkdir()
     for name in "abc":
@@ -268,16 +276,23 @@ def test_a_one_process_run_of_one_batch_parses_in_the_helper_started_early(tmp_p
     assert multiprocessing.active_children() == []
 
 
-def test_a_longer_one_process_run_stops_the_helper_and_parses_in_process(tmp_path: Path):
+def test_a_longer_one_process_run_parses_every_batch_in_the_helper_in_order(tmp_path: Path):
     _three_files(tmp_path / "seeds")
     with early_workers("blank:en", 1):
+        helper = {p.pid for p in multiprocessing.active_children()}
         in_process = InProcess("blank:en")
         watched = _Watched(in_process)
         with open_writer(tmp_path / "data") as con:
-            options = SyncOptions(tmp_path / "seeds", batch_docs=2)
+            options = SyncOptions(tmp_path / "seeds", batch_docs=1)
             report = sync(con, options, SHARDS, watched, version="v1")
-        assert report.files_processed == 3 and report.batches_committed > 1
-        assert watched.pids == set() and in_process._nlp is not None
+        assert report.files_processed == 3 and report.batches_committed == 3
+        assert len(helper) == 1 and watched.pids == helper and in_process._nlp is None
+        assert _early.get(("blank:en", 1)) is None  # the run took the helper and stopped it
+    specs = _one_file_specs(tmp_path / "seeds")
+    with early_workers("blank:en", 1):
+        results = list(InProcess("blank:en").run(specs))
+        assert [r.batch_id for r in results] == [spec.batch_id for spec in specs]
+    assert multiprocessing.active_children() == []
 
 
 def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_thread(
@@ -285,10 +300,7 @@ def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_th
 ):
     seeds = tmp_path / "seeds"
     _three_files(seeds)
-    specs = [
-        BatchSpec((item_for(seeds / name),), "v1", DEFAULT_MAX_BYTES, "run")
-        for name in ("a.txt", "b.txt", "c.txt")
-    ]
+    specs = _one_file_specs(seeds)
     processed: list[tuple[str, str]] = []
     real_process = executors.process_batch
 
