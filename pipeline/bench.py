@@ -7,7 +7,10 @@ Phases (each printed as it goes, figures at the end):
 2. `corpus run` over 1 copy of the corpus, one process, into a fresh lake, and bare spaCy
    again right after it: every `x bare` is against the mean of the two bare passes, which
    bracket the 1-process run (see `BareFigures`);
-3. the same with N worker processes;
+3. the same with N worker processes; then bare spaCy again, N at once and then one, in
+   processes started single-threaded as the workers are (see `pipeline.bare`), to show what
+   the workers gain from that apart from the pipeline's own costs (the goals are judged
+   against bare spaCy as a user's script runs it);
 4. `corpus run` over K copies (new names), to see memory stay flat as the corpus grows;
 5. one file added to the K-copy corpus and the whole command timed, three times (the median is
    reported: a run of seconds is at the mercy of the machine's drift);
