@@ -7,7 +7,6 @@ threads of their own at import.
 
 import contextlib
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from spacy.attrs import IS_PUNCT
 from spacy.tokens import Doc
 
 from pipeline.batches import NLP_BATCH_SIZE
-from pipeline.executors import single_threaded_children
+from pipeline.executors import single_threaded_children, thread_count
 from pipeline.nlp import load_model
 
 PROGRESS_EVERY = 10.0  # seconds between progress lines of the first process
@@ -42,14 +41,14 @@ def bare_spacy(
     say: Callable[[str], None] | None = None,
 ) -> BarePass:
     """Bare spaCy over the texts: `processes` fresh processes, each loading the model and
-    parsing an equal share once, starting together (with 1, `nlp.pipe` on one
-    core; with N, the ceiling of any parallel run here, as they share the caches and memory
-    bandwidth). Fresh, as a user's own script and `corpus run` meet the texts: over 742 BBC texts
-    a fresh process's first pass took 5-12% longer than its second (five processes; a model
-    that has parsed the texts holds them in its tokenizer's, lexemes' and lemmatizer's caches,
-    and a second model in the same process gained 2-3%). By default a process is as a user's
-    script gets it (numpy's BLAS starts a thread per extra core); `single_threaded` starts it
-    as the pipeline starts its workers. `say` gets the first process's progress every 10 s."""
+    parsing an equal share once, starting together (with 1, `nlp.pipe` on one core; with N,
+    the ceiling of any parallel run here, as they share the caches and memory bandwidth).
+    Fresh, as a user's own script and `corpus run` meet the texts: over 742 BBC texts a fresh
+    process's first pass took 5-12% longer than its second (five processes; a model that has
+    parsed the texts holds them in its tokenizer's, lexemes' and lemmatizer's caches, and a
+    second model in the same process gained 2-3%). By default a process is as a user's script
+    gets it (numpy's BLAS starts a thread per extra core); `single_threaded` starts it as the
+    pipeline starts its workers. `say` gets the first process's progress every 10 s."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(processes)
     # A pipe per process: a multiprocessing.Queue would start a feeder thread in the sender
@@ -129,11 +128,3 @@ def _parse_share(
 def count_words(doc: Doc) -> int:
     """Tokens that are not punctuation, as the pipeline counts words."""
     return len(doc) - int(doc.to_array(IS_PUNCT).sum())
-
-
-def thread_count() -> int | None:
-    """This process's threads (Linux), or None where /proc does not tell."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return None

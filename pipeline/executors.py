@@ -153,6 +153,14 @@ def single_threaded_children() -> Iterator[None]:
             os.environ.pop(name, None)
 
 
+def thread_count() -> int | None:
+    """This process's threads (Linux), or None where /proc does not tell."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
 def _stoppable() -> Iterator[None]:
     """Spawn processes that a SIGTERM stops. A process started in the background ignores

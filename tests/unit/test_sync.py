@@ -15,7 +15,6 @@ import pytest
 
 from pipeline import executors
 from pipeline.aggregates import update_collocation_counts
-from pipeline.bare import thread_count
 from pipeline.batches import BatchResult, BatchSpec
 from pipeline.executors import (
     WORKER_NICENESS,
@@ -24,6 +23,7 @@ from pipeline.executors import (
     _early,
     early_workers,
     single_threaded_children,
+    thread_count,
 )
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.settings import DEFAULT_MAX_BYTES
