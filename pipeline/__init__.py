@@ -3,16 +3,16 @@
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.storage import connect
+    from pipeline.lake import connect
 
 __all__ = ["connect"]
 
 
 def __getattr__(name: str) -> object:
     # Imported on first use: a worker process that only parses never loads DuckDB, which
-    # starts a thread at import (see `pipeline.executors.single_threaded_children`).
+    # starts a thread at import (see `pipeline.run.executors.single_threaded_children`).
     if name == "connect":
-        from pipeline.storage import connect
+        from pipeline.lake import connect
 
         return connect
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

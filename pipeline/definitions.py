@@ -12,9 +12,9 @@ from pipeline.assets.checks import table_checks
 from pipeline.assets.corpus import corpus_shards
 from pipeline.assets.partitions import ALL_SHARDS, SHARDS
 from pipeline.assets.report import corpus_report
+from pipeline.assets.resources import FolderResource, LakeResource, NlpResource
 from pipeline.assets.reuse import text_reuse
 from pipeline.assets.source import seed_files
-from pipeline.resources import FolderResource, LakeResource, NlpResource
 from pipeline.settings import Settings, from_environment
 
 ASSETS = [seed_files, corpus_shards, aggregates, text_reuse, corpus_report]

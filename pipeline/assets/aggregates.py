@@ -5,11 +5,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipeline.aggregates import aggregate_files, refresh_aggregates, sql_version, table_version
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.resources import LakeResource
+from pipeline.assets.resources import LakeResource
+from pipeline.lake import count_data_files, fingerprint, is_up_to_date, maintain
+from pipeline.lake.aggregates import aggregate_files, refresh_aggregates, sql_version, table_version
 from pipeline.settings import COMPACT_ABOVE_FILES
-from pipeline.storage import count_data_files, fingerprint, is_up_to_date, maintain
 
 
 class AggregatesConfig(dg.Config):

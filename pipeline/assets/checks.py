@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipeline.resources import LakeResource
+from pipeline.assets.resources import LakeResource
+from pipeline.lake import SQL_DIR, reader
 from pipeline.schema import BASE_TABLES
-from pipeline.storage import SQL_DIR, reader
 
 CHECKS_DIR = SQL_DIR / "checks"
 # Which asset each check guards, and whether a failure blocks (ERROR) or only warns.

@@ -6,12 +6,12 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
-from pipeline.aggregates import update_collocation_counts
 from pipeline.assets.partitions import KEEP_UP_TO_DATE, SHARDS
-from pipeline.resources import FolderResource, LakeResource, NlpResource
+from pipeline.assets.resources import FolderResource, LakeResource, NlpResource
+from pipeline.lake import ensure_tables
+from pipeline.lake.aggregates import update_collocation_counts
+from pipeline.run.engine import SyncReport, sync
 from pipeline.schema import COLLOCATION_TABLES
-from pipeline.storage import ensure_tables
-from pipeline.sync import SyncReport, sync
 from pipeline.versions import annotation_version, cleaning_version, code_version
 
 DOCUMENTS_DESCRIPTION = """Tables `documents`, `removed_lines` and `files`.

@@ -3,8 +3,8 @@
 
 import dagster as dg
 
-from pipeline.ingest import partition_key
 from pipeline.settings import DEFAULT_SHARDS
+from pipeline.stages.ingest import partition_key
 
 SHARDS = dg.StaticPartitionsDefinition([partition_key(i) for i in range(DEFAULT_SHARDS)])
 ALL_SHARDS = dg.PartitionKeyRange(SHARDS.get_first_partition_key(), SHARDS.get_last_partition_key())

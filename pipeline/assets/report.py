@@ -6,9 +6,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.resources import LakeResource
+from pipeline.assets.resources import LakeResource
+from pipeline.lake import reader
 from pipeline.settings import REPORT_FILE
-from pipeline.storage import reader
 
 # The tables the report reads: the per-document tables (through their assets) and the aggregates.
 REPORT_DEPS = [
@@ -34,7 +34,7 @@ REPORT_DEPS = [
 def corpus_report(lake: LakeResource) -> dg.MaterializeResult:
     """Read the last committed snapshot, render the report, replace DATA/report.html atomically."""
     # imported here: matplotlib costs ~30 MB in every process that loads the definitions
-    from pipeline.report import build_report, write_html
+    from pipeline.explore.report import build_report, write_html
 
     data_dir = Path(lake.data_dir).resolve()
     with reader(data_dir) as con:

@@ -4,12 +4,12 @@ from collections.abc import Iterator
 import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.resources import LakeResource
-from pipeline.reuse_update import update_reuse
-from pipeline.storage import fingerprint, is_up_to_date
+from pipeline.assets.resources import LakeResource
+from pipeline.lake import fingerprint, is_up_to_date
+from pipeline.lake.reuse import update_reuse
 from pipeline.versions import source_hash
 
-REUSE_VERSION = source_hash(("reuse.py", "reuse_update.py"))
+REUSE_VERSION = source_hash(("pipeline.stages.reuse", "pipeline.lake.reuse"))
 PAIRS_BY_KIND = "SELECT kind, count(*) FROM text_reuse GROUP BY kind"
 SPECS = [
     dg.AssetSpec(

@@ -3,7 +3,7 @@ import warnings
 import dagster as dg
 
 from pipeline.assets.partitions import SHARDS
-from pipeline.resources import FolderResource
+from pipeline.assets.resources import FolderResource
 
 # Observable source assets are marked beta in Dagster 1.13; the API used here is the one
 # DESIGN.md measured. Keep the warning out of every command's output.

@@ -17,8 +17,8 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from pipeline.cli import main
-from pipeline.report import build_report, write_html
-from pipeline.storage import connect as connect_lake
+from pipeline.explore.report import build_report, write_html
+from pipeline.lake import connect as connect_lake
 from tests.conftest import REPO, SEEDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -7,9 +7,9 @@ import dagster as dg
 import pytest
 
 from pipeline.definitions import RANGE_TAGS, build_definitions
-from pipeline.ingest import partition_key, shard_of
+from pipeline.lake import connect
 from pipeline.settings import DEFAULT_SHARDS, Settings
-from pipeline.storage import connect
+from pipeline.stages.ingest import partition_key, shard_of
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bare import bare_spacy
-from pipeline.bench import run_bench
+from bench.bare import bare_spacy
+from bench.bench import run_bench
 
 SENTENCES = (
     "Officials in {city} said on Monday that the talks on the {thing} would resume next week.",

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from pipeline.cli import main as corpus_main
-from pipeline.storage import NoLakeError, connect, open_writer, writer_lock
-from pipeline.sync import batch_bounds
+from pipeline.lake import NoLakeError, connect, open_writer, writer_lock
+from pipeline.run.engine import batch_bounds
 from tests.integration.runs import CORPUS, start
 
 N_FILES = 30

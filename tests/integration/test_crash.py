@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pipeline.cli import main as corpus_main
-from pipeline.storage import NoLakeError, connect
+from pipeline.lake import NoLakeError, connect
 from tests.integration.runs import kill_group, start
 
 N_FILES = 60
@@ -144,7 +144,7 @@ def assert_consistent(data: Path) -> int:
 def assert_whole_batches(data: Path) -> int:
     """Consistent, and holding whole batches only: the documents are exactly those of the
     committed batches (assert_consistent), each of at most BATCH_DOCS files (the last ones
-    of a run are smaller: pipeline.sync.batch_bounds)."""
+    of a run are smaller: pipeline.run.engine.batch_bounds)."""
     n_docs = assert_consistent(data)
     with connect(data) as con:
         sizes = [n for (n,) in con.execute("SELECT n_docs FROM batches").fetchall()]

@@ -11,10 +11,10 @@ import pytest
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.assets.report import corpus_report
+from pipeline.assets.resources import LakeResource
 from pipeline.cli import main
 from pipeline.explore import SEARCH_CACHE, search
-from pipeline.resources import LakeResource
-from pipeline.storage import connect
+from pipeline.lake import connect
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.storage import connect
+from pipeline.lake import connect
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 
 from pipeline.cli import main
-from pipeline.commands import execute
+from pipeline.cli.run import execute
+from pipeline.lake import SQL_DIR, connect
 from pipeline.settings import Settings
-from pipeline.storage import SQL_DIR, connect
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow

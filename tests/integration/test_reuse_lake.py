@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.assets.reuse import REUSE_VERSION
 from pipeline.cli import main
-from pipeline.reuse_update import update_reuse
-from pipeline.storage import connect, open_writer
+from pipeline.lake import connect, open_writer
+from pipeline.lake.reuse import update_reuse
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 REWRITE = ("001_3ee0e3ebcacc47ad.txt", "003_f70de470215bb835.txt")

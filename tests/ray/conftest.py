@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.ray_bench import MAX_TEMP_DIR_CHARS, LocalRayCluster
 from pipeline import definitions
+from pipeline.assets.resources import NlpResource
 from pipeline.cli import main
-from pipeline.ray_bench import MAX_TEMP_DIR_CHARS, LocalRayCluster
-from pipeline.resources import NlpResource
 from pipeline.settings import Settings
 
 N_ARTICLES = 36

@@ -10,10 +10,10 @@ import duckdb
 import psutil
 import pytest
 
-from pipeline import sync as sync_module
+from bench.ray_bench import LocalRayCluster, RayNode
 from pipeline.cli import main
-from pipeline.ray_bench import LocalRayCluster, RayNode
-from pipeline.storage import connect
+from pipeline.lake import connect
+from pipeline.run import engine as sync_module
 
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
@@ -46,7 +46,8 @@ def snapshot(data: Path) -> dict[str, list[tuple]]:
 def _assert_same_tables(local: Path, distributed: Path) -> None:
     expected, got = snapshot(local), snapshot(distributed)
     # How files are cut into batches is the executor's: parallel ones split the last batches
-    # (pipeline.sync.batch_bounds). The batches must cover the same files, whatever their sizes.
+    # (pipeline.run.engine.batch_bounds). The batches must cover the same files, whatever
+    # their sizes.
     assert _committed(local) == _committed(distributed)
     del expected["batches"], got["batches"]
     assert sorted(got) == sorted(expected)
@@ -141,7 +142,7 @@ def test_a_local_run_never_imports_ray():
     code = (
         "import sys\n"
         "import pipeline.cli, pipeline.definitions\n"
-        "from pipeline.executors import make_executor\n"
+        "from pipeline.run.executors import make_executor\n"
         "make_executor('blank:en', 1); make_executor('blank:en', 2, None)\n"
         "assert not [m for m in sys.modules if m == 'ray' or m.startswith('ray.')], 'ray'\n"
     )

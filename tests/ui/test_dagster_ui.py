@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.storage import connect
+from pipeline.lake import connect
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

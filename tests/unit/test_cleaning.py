@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cleaning import RULES, Cleaned, RemovedLine, clean_text, line_key
+from pipeline.stages.cleaning import RULES, Cleaned, RemovedLine, clean_text, line_key
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -40,10 +40,10 @@ def test_every_rule_has_a_name_and_a_reason() -> None:
 
 
 def test_module_docstring_lists_every_rule() -> None:
-    import pipeline.cleaning
+    import pipeline.stages.cleaning
 
     for rule in RULES:
-        assert f"- {rule.name}:" in (pipeline.cleaning.__doc__ or "")
+        assert f"- {rule.name}:" in (pipeline.stages.cleaning.__doc__ or "")
 
 
 # --- metadata -------------------------------------------------------------------------------

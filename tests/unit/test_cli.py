@@ -27,13 +27,13 @@ def test_importing_the_command_loads_no_heavy_package():
 @pytest.mark.parametrize(
     ("argv", "handler"),
     [
-        (["run"], ("pipeline.commands", "run")),
-        (["backfill", "--all"], ("pipeline.commands", "backfill")),
-        (["sql", "select 1"], ("pipeline.commands", "sql")),
-        (["bench"], ("pipeline.commands", "bench")),
-        (["search", "oil"], ("pipeline.explore_cli", "search_command")),
-        (["kwic", "oil"], ("pipeline.explore_cli", "kwic_command")),
-        (["report"], ("pipeline.explore_cli", "report_command")),
+        (["run"], ("pipeline.cli.run", "run")),
+        (["backfill", "--all"], ("pipeline.cli.run", "backfill")),
+        (["sql", "select 1"], ("pipeline.cli.run", "sql")),
+        (["bench"], ("pipeline.cli.run", "bench")),
+        (["search", "oil"], ("pipeline.cli.explore", "search_command")),
+        (["kwic", "oil"], ("pipeline.cli.explore", "kwic_command")),
+        (["report"], ("pipeline.cli.explore", "report_command")),
     ],
 )
 def test_each_subcommand_names_a_handler_that_exists(argv, handler):
@@ -46,12 +46,12 @@ def test_each_subcommand_names_a_handler_that_exists(argv, handler):
 def test_the_parent_of_worker_processes_loads_no_spacy():
     # it plans and commits batches; spaCy (~0.7 s to import, and its memory) is the workers'
     loaded = _modules_loaded_by("pipeline.definitions")
-    assert "pipeline.executors" in loaded and "pipeline.sync" in loaded
+    assert "pipeline.run.executors" in loaded and "pipeline.run.engine" in loaded
     assert [name for name in loaded if name.split(".")[0] in ("spacy", "thinc")] == []
 
 
 def test_a_worker_loads_no_html_extractor_until_a_page_comes():
     # what a worker process imports to run batches: trafilatura (~0.4 s) only with HTML
-    loaded = _modules_loaded_by("pipeline.batches")
-    assert "pipeline.html" in loaded
+    loaded = _modules_loaded_by("pipeline.run.batches")
+    assert "pipeline.stages.extract" in loaded
     assert "trafilatura" not in loaded

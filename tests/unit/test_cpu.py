@@ -5,7 +5,7 @@ import os
 import psutil
 import pytest
 
-from pipeline.cpu import CpuSample, CpuSamples, cpu_seconds, used_between
+from bench.cpu import CpuSample, CpuSamples, cpu_seconds, used_between
 
 PARENT, WORKER = 1, 2
 # The parent runs from the start; the worker appears between 1.0 and 2.0 and is gone by 4.0.

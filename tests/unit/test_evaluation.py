@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation import (
+from bench.cleaning_eval import (
     Match,
     common_lines,
     macro,

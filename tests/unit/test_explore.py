@@ -9,11 +9,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipeline.aggregates import AGGREGATES_DIR, update_collocation_counts
 from pipeline.explore import ExploreError, format_kwic, kwic, search
-from pipeline.report import ReportError, build_report
+from pipeline.explore.report import ReportError, build_report
+from pipeline.lake import ensure_tables
+from pipeline.lake.aggregates import AGGREGATES_DIR, update_collocation_counts
 from pipeline.schema import BASE_TABLES, COLLOCATION_TABLES, TEXT_REUSE
-from pipeline.storage import ensure_tables
 
 FIRST_SEEN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)
 STOP = {"the", "a", "an", "of", "in", "on", "and", "was", "were", "to", "at", "by", "near", "had"}

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from pipeline.goals import Measured, judge, verdict_lines
+from bench.goals import Measured, judge, verdict_lines
 
 # The figures of a benchmark run of this project (words/s over bare spaCy's 5,968 words/s),
 # in which every goal but one was met: 5,352 words/s in one process is 0.8968 x bare.

@@ -1,7 +1,7 @@
 import datetime
 
-from pipeline.cleaning import clean_text
-from pipeline.html import Extracted, extract_html
+from pipeline.stages.cleaning import clean_text
+from pipeline.stages.extract import Extracted, extract_html
 
 PARAGRAPHS = [
     "The city council approved a new budget on Tuesday after a debate that lasted most of the "

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import prepare as prepare_module
-from pipeline.ingest import Decoded, NotText, decode, read_bytes, scan, shard_of
-from pipeline.prepare import WorkItem, detect_language, prepare
+from pipeline.stages import document as prepare_module
+from pipeline.stages.document import WorkItem, detect_language, prepare
+from pipeline.stages.ingest import Decoded, NotText, decode, read_bytes, scan, shard_of
 
 ARTICLE = (
     "Council approves new budget\n\n"

@@ -1,8 +1,8 @@
 import spacy
 from spacy.tokens import Span
 
-from pipeline.nlp import annotate, normalise_entity, stream_tables, to_tables
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
+from pipeline.stages.annotate import annotate, normalise_entity, stream_tables, to_tables
 
 
 def test_entity_norm_groups_possessives_and_articles():

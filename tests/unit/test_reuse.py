@@ -1,4 +1,4 @@
-"""Text reuse: exact copies, near duplicates and spun rewrites (pipeline.reuse)."""
+"""Text reuse: exact copies, near duplicates and spun rewrites (pipeline.stages.reuse)."""
 
 import io
 import random
@@ -10,7 +10,9 @@ import polars as pl
 import pytest
 import spacy
 
-from pipeline.reuse import (
+from bench.reuse_bench import annotate, bench_reuse, decode
+from pipeline.schema import REUSED_SENTENCES, TEXT_REUSE
+from pipeline.stages.reuse import (
     EXACT,
     LSH_BANDS,
     LSH_ROWS,
@@ -30,8 +32,6 @@ from pipeline.reuse import (
     normalise_text,
     sign_documents,
 )
-from pipeline.reuse_bench import annotate, bench_reuse, decode
-from pipeline.schema import REUSED_SENTENCES, TEXT_REUSE
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 REWRITE_SEED = "001_3ee0e3ebcacc47ad.txt"

@@ -6,9 +6,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipeline.aggregates import refresh_aggregates
-from pipeline.schema import DOCUMENT_TABLES, FILES
-from pipeline.storage import (
+from pipeline.lake import (
     LOCK_FILE,
     LakeBusyError,
     NoLakeError,
@@ -20,6 +18,8 @@ from pipeline.storage import (
     write_batch,
     writer_lock,
 )
+from pipeline.lake.aggregates import refresh_aggregates
+from pipeline.schema import DOCUMENT_TABLES, FILES
 
 NOW = datetime(2024, 1, 2, tzinfo=UTC)
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import executors
-from pipeline.aggregates import update_collocation_counts
-from pipeline.batches import BatchResult, BatchSpec
-from pipeline.executors import (
+from pipeline.lake import ensure_tables, open_writer
+from pipeline.lake.aggregates import update_collocation_counts
+from pipeline.run import executors
+from pipeline.run.batches import BatchResult, BatchSpec
+from pipeline.run.engine import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
+from pipeline.run.executors import (
     WORKER_NICENESS,
     InProcess,
     WorkerPool,
@@ -27,8 +29,6 @@ from pipeline.executors import (
 )
 from pipeline.schema import COLLOCATION_TABLES
 from pipeline.settings import DEFAULT_MAX_BYTES
-from pipeline.storage import ensure_tables, open_writer
-from pipeline.sync import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
 from tests.unit.test_ingest import item_for
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
@@ -198,7 +198,7 @@ def test_workers_started_early_stop_when_no_run_takes_them_or_there_is_nothing_t
 
 
 def _language_model_loaded(_: int) -> bool:
-    from pipeline.prepare import language_identifier
+    from pipeline.stages.document import language_identifier
 
     return language_identifier.cache_info().currsize == 1
 
@@ -323,7 +323,7 @@ def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_th
 
 STOP_WHILE_IGNORING_SIGTERM = """
 import multiprocessing, signal
-from pipeline.executors import InProcess, early_workers
+from pipeline.run.executors import InProcess, early_workers
 signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as after a Dagster run started in the background
 with early_workers("blank:en", 1):
     assert list(InProcess("blank:en").run([])) == []  # nothing to parse: the helper is stopped

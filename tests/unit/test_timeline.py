@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.timeline import Event, around_step, dagster_share, split_wall_time
+from bench.timeline import Event, around_step, dagster_share, split_wall_time
 
 RUN = [
     Event(100.0, "ASSET_MATERIALIZATION_PLANNED"),

@@ -1,6 +1,6 @@
 """Time text reuse detection on a real corpus, next to the spaCy annotation it depends on.
 
-    python -m pipeline.reuse_bench [/work/shared/corpora/bbc-news]
+    python -m bench.reuse_bench [/work/shared/corpora/bbc-news]
 
 The corpus is read in place (one document per `*.txt` file under the folder, `doc_id` = path
 relative to it), annotated with the real model reduced to what lemmas need (no parser, no NER;
@@ -21,7 +21,7 @@ import polars as pl
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.reuse import EXACT, NEAR_DUPLICATE, REWRITE, find_reuse
+from pipeline.stages.reuse import EXACT, NEAR_DUPLICATE, REWRITE, find_reuse
 
 DEFAULT_CORPUS = Path("/work/shared/corpora/bbc-news")
 # Documents per spaCy batch: large enough to amortise the pipeline, small enough to report

@@ -1,7 +1,7 @@
 """Main-text extraction from an HTML page with trafilatura, offline (nothing is fetched).
 
 `Extracted.text` starts with the page's title as its first line when trafilatura finds one, so
-that `pipeline.cleaning.clean_text`, whose `title` rule takes the first line as the headline,
+that `pipeline.stages.cleaning.clean_text`, whose `title` rule takes the first line as the headline,
 removes the title and not the article's first paragraph. The body's paragraphs follow, one a
 line.
 """

@@ -12,12 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.batches import BatchResult, BatchSpec
-from pipeline.executors import Executor, InProcess
-from pipeline.ingest import SeenFile, scan
-from pipeline.prepare import WorkItem
-from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
-from pipeline.storage import (
+from pipeline.lake import (
     Derive,
     FileState,
     delete_documents,
@@ -26,6 +21,11 @@ from pipeline.storage import (
     touch_files,
     write_batch,
 )
+from pipeline.run.batches import BatchResult, BatchSpec
+from pipeline.run.executors import Executor, InProcess
+from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
+from pipeline.stages.document import WorkItem
+from pipeline.stages.ingest import SeenFile, scan
 
 
 @dataclass(frozen=True, slots=True)

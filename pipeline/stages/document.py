@@ -11,10 +11,10 @@ from pathlib import Path
 
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-from pipeline.cleaning import Cleaned, RemovedLine, clean_text
-from pipeline.html import extract_html
-from pipeline.ingest import NotText, decode, file_format, printable_name, read_bytes, sha256
 from pipeline.settings import MAX_CHARS
+from pipeline.stages.cleaning import Cleaned, RemovedLine, clean_text
+from pipeline.stages.extract import extract_html
+from pipeline.stages.ingest import NotText, decode, file_format, printable_name, read_bytes, sha256
 
 MIN_LANGUAGE_CHARS = 40  # under a sentence is too little evidence to call a language
 MIN_LANGUAGE_CONFIDENCE = 0.9

@@ -20,22 +20,22 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.reuse import (
-    CONTENT_POS,
-    changed_documents,
-    detect_in_lemmas,
-    index_lemmas,
-    sign_documents,
-    signed_ids,
-)
-from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
-from pipeline.storage import (
+from pipeline.lake import (
     DOCUMENT_SOURCES_SQL,
     SQL_DIR,
     insert_rows,
     record_state,
     replace_tables,
     transaction,
+)
+from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
+from pipeline.stages.reuse import (
+    CONTENT_POS,
+    changed_documents,
+    detect_in_lemmas,
+    index_lemmas,
+    sign_documents,
+    signed_ids,
 )
 
 REUSE_SQL = SQL_DIR / "reuse"

@@ -6,7 +6,7 @@ Also home of `LocalRayCluster`, the throw-away cluster the Ray tests use: each n
 `ray start --block` in its own session, so the cluster is stopped by the ids of the processes
 it started, never by name (`ray stop` would stop every Ray on the machine).
 
-    python -m pipeline.ray_bench --files 300
+    python -m bench.ray_bench --files 300
 """
 
 import argparse
@@ -27,15 +27,15 @@ from typing import TextIO
 
 import psutil
 
-from pipeline.batches import BatchSpec
-from pipeline.executors import Executor, InProcess, WorkerPool
-from pipeline.ingest import scan
-from pipeline.memory import PeakMemory, sample
-from pipeline.nlp import MODEL
-from pipeline.prepare import WorkItem
+from bench.memory import PeakMemory, sample
+from pipeline.lake import open_writer, write_batch
+from pipeline.run.batches import BatchSpec
+from pipeline.run.engine import DEFAULT_SHARDS, SyncOptions, batch_specs
+from pipeline.run.executors import Executor, InProcess, WorkerPool
 from pipeline.settings import PROJECT_DIR
-from pipeline.storage import open_writer, write_batch
-from pipeline.sync import DEFAULT_SHARDS, SyncOptions, batch_specs
+from pipeline.stages.annotate import MODEL
+from pipeline.stages.document import WorkItem
+from pipeline.stages.ingest import scan
 from pipeline.versions import code_version
 
 DEFAULT_CORPUS = PROJECT_DIR.parent / "shared" / "corpora" / "bbc-news"
@@ -304,7 +304,7 @@ def _bench(root: Path, specs: list[BatchSpec], model: str, say: Callable[[str], 
 def _ray_run(
     root: Path, specs: list[BatchSpec], model: str, say: Callable[[str], None]
 ) -> tuple[Throughput, float, float]:
-    from pipeline.ray_executor import RayExecutor  # only here: Ray is an optional extra
+    from pipeline.run.ray_executor import RayExecutor  # only here: Ray is an optional extra
 
     with LocalRayCluster(root / "ray") as cluster:
         say(f"  cluster up in {cluster.startup_seconds:.1f} s at {cluster.gcs_address}")

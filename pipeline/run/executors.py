@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.batches import BatchResult, BatchSpec, process_batch, warm_up
+from pipeline.run.batches import BatchResult, BatchSpec, process_batch, warm_up
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -55,7 +55,7 @@ WORKER_NICENESS = 10
 
 def _load(model: str) -> "Language":
     # spaCy is imported by the process that parses: a parent of workers never loads it
-    from pipeline.nlp import load_model
+    from pipeline.stages.annotate import load_model
 
     return load_model(model)
 
@@ -181,7 +181,7 @@ def _stoppable() -> Iterator[None]:
 
 def make_executor(model: str, workers: int, ray_address: str | None = None) -> Executor:
     if ray_address:
-        from pipeline.ray_executor import RayExecutor  # optional extra: only when asked
+        from pipeline.run.ray_executor import RayExecutor  # optional extra: only when asked
 
         return RayExecutor(model, ray_address, workers)
     return InProcess(model) if workers <= 1 else WorkerPool(model, workers)

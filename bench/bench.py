@@ -8,7 +8,7 @@ Phases (each printed as it goes, figures at the end):
    again right after it: every `x bare` is against the mean of the two bare passes, which
    bracket the 1-process run (see `BareFigures`);
 3. the same with N worker processes; then bare spaCy again, N at once and then one, in
-   processes started single-threaded as the workers are (see `pipeline.bare`), to show what
+   processes started single-threaded as the workers are (see `bench.bare`), to show what
    the workers gain from that apart from the pipeline's own costs (the goals are judged
    against bare spaCy as a user's script runs it);
 4. `corpus run` over K copies (new names), to see memory stay flat as the corpus grows;
@@ -16,12 +16,12 @@ Phases (each printed as it goes, figures at the end):
    reported: a run of seconds is at the mercy of the machine's drift);
 6. the aggregate pass, a typical query, table maintenance (data files before and after), and
    replacing / deleting one document, on the K-copy lake;
-and last, each goal of pipeline.goals met or not, judged on the unrounded figures.
+and last, each goal of bench.goals met or not, judged on the unrounded figures.
 Each `corpus run` is a subprocess whose whole process tree is sampled for peak memory every 2 s
-(PSS, with the RSS sum beside it, and each process's own peak; see pipeline.memory); stage times
+(PSS, with the RSS sum beside it, and each process's own peak; see bench.memory); stage times
 come from the run's own metadata in its Dagster instance, and each command's wall time is split
 into its start-up, Dagster's own time, each step and its exit by the run's event log
-(pipeline.timeline). The tree's CPU seconds are sampled too (pipeline.cpu): how many cores its
+(bench.timeline). The tree's CPU seconds are sampled too (bench.cpu): how many cores its
 processes kept busy before, during and after the step that parses shows where a pooled run
 leaves cores idle.
 This machine's speed drifts by up to ~15% within minutes, so a fixed sample of the texts is
@@ -46,24 +46,24 @@ from typing import TextIO
 import dagster as dg
 from spacy.language import Language
 
-from pipeline.aggregates import refresh_aggregates
-from pipeline.bare import BarePass, bare_spacy, count_words
-from pipeline.batches import NLP_BATCH_SIZE
-from pipeline.cpu import CpuSamples, used_between
-from pipeline.goals import Measured, judge, verdict_lines
-from pipeline.ingest import scan
-from pipeline.memory import PeakMemory, tree
-from pipeline.nlp import load_model
-from pipeline.prepare import WorkItem, prepare
-from pipeline.settings import DEFAULT_MAX_BYTES, usable_cores
-from pipeline.storage import (
+from bench.bare import BarePass, bare_spacy, count_words
+from bench.cpu import CpuSamples, used_between
+from bench.goals import Measured, judge, verdict_lines
+from bench.memory import PeakMemory, tree
+from bench.timeline import Event, around_step, dagster_share, split_wall_time
+from pipeline.lake import (
     connect,
     count_data_files,
     delete_documents,
     maintain,
     open_writer,
 )
-from pipeline.timeline import Event, around_step, dagster_share, split_wall_time
+from pipeline.lake.aggregates import refresh_aggregates
+from pipeline.run.batches import NLP_BATCH_SIZE
+from pipeline.settings import DEFAULT_MAX_BYTES, usable_cores
+from pipeline.stages.annotate import load_model
+from pipeline.stages.document import WorkItem, prepare
+from pipeline.stages.ingest import scan
 
 REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
 COMPACTION_KEYS = ("data_files_before", "data_files_after", "maintenance_seconds")
@@ -127,7 +127,7 @@ class RunFigures:
     reuse: dict[str, float] = field(default_factory=dict)  # text_reuse: seconds, pairs by kind
     aggregates_seconds: float = 0.0
     compaction: dict[str, float] = field(default_factory=dict)  # when the run compacted the lake
-    timeline: dict[str, float] = field(default_factory=dict)  # see pipeline.timeline
+    timeline: dict[str, float] = field(default_factory=dict)  # see bench.timeline
     busy: dict[str, Busy] = field(default_factory=dict)  # before / corpus_shards / after
     speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
     # ...and what it gave N processes at once then (pooled runs only; see ParallelYardstick)
@@ -338,8 +338,8 @@ def lake_figures(data: Path) -> dict[str, float]:
 
 def _replace_one(con: object, doc_id: str) -> None:
     """Rewrite one document's rows in every table in one transaction (as a changed file does)."""
+    from pipeline.lake import write_batch
     from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
-    from pipeline.storage import write_batch
 
     tables = {
         name: con.execute(f"SELECT * FROM {name} WHERE doc_id = ?", [doc_id]).fetch_arrow_table()
@@ -453,7 +453,7 @@ def _single_threaded_passes(
     texts: list[str], model: str, workers: int, say: Callable[[str], None]
 ) -> tuple[BarePass, BarePass]:
     """Bare spaCy in processes started as the pipeline starts its workers, N at once and then
-    one: the workers' own yardstick (see `pipeline.executors.single_threaded_children`)."""
+    one: the workers' own yardstick (see `pipeline.run.executors.single_threaded_children`)."""
     say(f"3/6 bare spaCy in single-threaded processes, as the workers run: {workers} at once, "
         "then one")  # fmt: skip
     many = bare_spacy(texts, model, processes=workers, single_threaded=True)

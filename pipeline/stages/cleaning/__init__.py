@@ -29,7 +29,7 @@ Line patterns (a short line that starts like this is page furniture, not reporti
 
 Corpus:
 - common_line: a line whose `line_key` is in `common_lines` (lines found in many documents of
-  the corpus; the caller counts them, see pipeline.evaluation) is a site's menu or footer.
+  the corpus; the caller counts them, see bench.cleaning_eval) is a site's menu or footer.
 
 Structure (a line judged by what surrounds it):
 - repeated_line: a line equal to the one before it, or to its end, is the same element twice

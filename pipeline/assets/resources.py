@@ -9,11 +9,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipeline.executors import Executor, make_executor
-from pipeline.ingest import partition_key, scan
+from pipeline.lake import open_writer
+from pipeline.run.engine import SyncOptions
+from pipeline.run.executors import Executor, make_executor
 from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS, MODEL
-from pipeline.storage import open_writer
-from pipeline.sync import SyncOptions
+from pipeline.stages.ingest import partition_key, scan
 
 
 class FolderResource(dg.ConfigurableResource):

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.ingest import NotText, read_bytes, sha256
-from pipeline.prepare import Prepared, WorkItem, prepare
 from pipeline.schema import DOCUMENTS, FILES, REMOVED_LINES
+from pipeline.stages.document import Prepared, WorkItem, prepare
+from pipeline.stages.ingest import NotText, read_bytes, sha256
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,7 +91,7 @@ def annotate_batch(batch: PreparedBatch, nlp: "Language") -> BatchResult:
     """The rows of a batch read and cleaned: its texts through the model, as Arrow tables."""
     # spaCy is imported where batches are parsed: the parent of worker processes, which only
     # plans and commits batches, never loads it (~0.7 s of its start-up, and its memory)
-    from pipeline.nlp import stream_tables
+    from pipeline.stages.annotate import stream_tables
 
     work = batch.work
     clock = time.perf_counter()
@@ -127,8 +127,8 @@ def warm_up(nlp: "Language") -> None:
     the language model (~0.7 s, loaded at the first text that is not plainly English, which
     each worker met in its first batch of BBC's) and pyarrow's first tables (~0.2 s: it
     imports pandas when installed)."""
-    from pipeline.nlp import stream_tables
-    from pipeline.prepare import language_identifier
+    from pipeline.stages.annotate import stream_tables
+    from pipeline.stages.document import language_identifier
 
     language_identifier()
     stream_tables(nlp, [("A short text to warm up on.", "warm-up")], batch_size=1)

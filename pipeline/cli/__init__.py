@@ -17,8 +17,8 @@ from pathlib import Path
 from pipeline.errors import UserError
 from pipeline.settings import KWIC_WIDTH, PROJECT_DIR, REPORT_FILE, SHARED_DIR, from_environment
 
-COMMANDS = "pipeline.commands"
-EXPLORE = "pipeline.explore_cli"
+COMMANDS = "pipeline.cli.run"
+EXPLORE = "pipeline.cli.explore"
 
 
 def _handler(parser: argparse.ArgumentParser, module: str, function: str) -> None:

@@ -19,9 +19,9 @@ from pipeline.explore import (
     kwic,
     search,
 )
-from pipeline.report import ReportError, build_report, write_html
+from pipeline.explore.report import ReportError, build_report, write_html
+from pipeline.lake import NoLakeError, connect
 from pipeline.settings import REPORT_FILE
-from pipeline.storage import NoLakeError, connect
 
 
 @contextmanager

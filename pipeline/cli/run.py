@@ -12,8 +12,8 @@ import dagster as dg
 import duckdb
 
 from pipeline.errors import UserError
+from pipeline.lake import SQL_DIR, LakeBusyError, NoLakeError, connect, reader, writer_lock
 from pipeline.settings import Settings, from_environment, usable_cores
-from pipeline.storage import SQL_DIR, LakeBusyError, NoLakeError, connect, reader, writer_lock
 
 ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 EXAMPLE_QUERY = SQL_DIR / "top_entities.sql"
@@ -64,7 +64,7 @@ def _run(
         print(f"corpus: {settings.seeds_dir} -> {settings.data_dir}", file=sys.stderr)
         started = time.perf_counter()
         if not settings.ray_address and (settings.workers > 1 or _spare_core()):
-            from pipeline.executors import early_workers  # slow import: only when running
+            from pipeline.run.executors import early_workers  # slow import: only when running
 
             stack.enter_context(early_workers(settings.model, settings.workers))
         result = execute(settings, maintain=maintain, force_all=force_all, force=force or [])
@@ -212,7 +212,7 @@ def _cell(value: object, limit: int = 80) -> str:
 
 
 def bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import run_bench  # only the benchmark needs it
+    from bench.bench import run_bench  # only the benchmark needs it
 
     if not args.corpus.is_dir():
         print(f"corpus bench: skipped, no corpus at {args.corpus} (give --corpus DIR)")
@@ -228,14 +228,14 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def bench_ray(args: argparse.Namespace) -> int:
-    from pipeline.ray_bench import bench_ray as run_ray_bench  # Ray is an optional extra
+    from bench.ray_bench import bench_ray as run_ray_bench  # Ray is an optional extra
 
     run_ray_bench(args.corpus.resolve(), files=max(1, args.files), out=sys.stdout)
     return 0
 
 
 def eval_cleaning(args: argparse.Namespace) -> int:
-    from pipeline.evaluation import run_eval  # only the evaluation needs trafilatura's scorer
+    from bench.cleaning_eval import run_eval  # only the evaluation needs trafilatura's scorer
 
     if not (args.dataset / "ground-truth.json").is_file():
         print(f"corpus eval-cleaning: skipped, no dataset at {args.dataset} (give --dataset DIR)")

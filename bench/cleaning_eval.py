@@ -40,8 +40,8 @@ from typing import TextIO
 
 import trafilatura
 
-from pipeline.cleaning import clean_text, line_key
-from pipeline.html import extract_html
+from pipeline.stages.cleaning import clean_text, line_key
+from pipeline.stages.extract import extract_html
 
 SHINGLE_SIZE = 4
 COMMON_LINE_MIN_DOCS = 3

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from pipeline.memory import Processes, TreeSampler
+from bench.memory import Processes, TreeSampler
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 # What each document's derived rows are made from, for steps that re-derive only what moved.
 DOCUMENT_SOURCES_SQL = SQL_DIR / "document_sources.sql"
 CATALOG_FILE = "catalog.sqlite"

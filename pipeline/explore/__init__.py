@@ -26,8 +26,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.lake import OFFLINE_CONFIG, SQL_DIR, duck, extension_path
 from pipeline.settings import KWIC_WIDTH
-from pipeline.storage import OFFLINE_CONFIG, SQL_DIR, duck, extension_path
 
 SEARCH_SQL = SQL_DIR / "search"
 KWIC_SQL = SQL_DIR / "kwic.sql"

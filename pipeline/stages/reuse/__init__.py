@@ -237,7 +237,7 @@ def detect(
     """The pairs with at least one document in `focus` (every pair when None), from the
     signatures (REUSE_SIGNATURES rows) and the tokens of the whole corpus (doc_id, sent_idx,
     lemma, pos, is_stop, is_punct); the lake's pass reads a keyed index instead
-    (pipeline.reuse_update.read_index) and calls `detect_in_lemmas`."""
+    (pipeline.lake.reuse.read_index) and calls `detect_in_lemmas`."""
     lemmas = content_lemmas(signed_ids(signatures), tokens)
     return detect_in_lemmas(signatures, lemmas, focus=focus)
 

@@ -22,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from pipeline.storage import SQL_DIR
+from pipeline.lake import SQL_DIR
 
 REPORT_SQL = SQL_DIR / "report"
 REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "boilerplate_rules")

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.schema import COLLOCATION_TABLES
-from pipeline.storage import (
+from pipeline.lake import (
     DOCUMENT_SOURCES_SQL,
     IDENTIFIER,
     SQL_DIR,
@@ -24,6 +23,7 @@ from pipeline.storage import (
     record_state,
     transaction,
 )
+from pipeline.schema import COLLOCATION_TABLES
 
 AGGREGATES_DIR = SQL_DIR / "aggregates"
 COLLOCATIONS_DIR = SQL_DIR / "collocations"

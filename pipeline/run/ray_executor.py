@@ -6,7 +6,7 @@ Arrow tables pickle as their buffers). Ray restarts a dead actor and runs its ta
 batch may be delivered twice: the driver drops repeats within a run, and `write_batch` skips a
 batch_id already in the lake, so nothing is doubled either way.
 
-Only `pipeline.executors.make_executor` imports this module, and only when a Ray address is set:
+Only `pipeline.run.executors.make_executor` imports this module, and only when a Ray address is set:
 a local run never imports Ray.
 """
 
@@ -23,8 +23,8 @@ import ray
 import ray.data
 from spacy.language import Language
 
-from pipeline.batches import BatchResult, BatchSpec, process_batch
-from pipeline.nlp import load_model
+from pipeline.run.batches import BatchResult, BatchSpec, process_batch
+from pipeline.stages.annotate import load_model
 from pipeline.versions import code_version
 
 # Retry a batch whose actor died for as long as it takes (Ray Data's own default, stated here

@@ -1,5 +1,5 @@
 """Peak memory of a changing set of processes, sampled in a background thread (the sampler is
-shared with pipeline.cpu).
+shared with bench.cpu).
 
 Both sums are kept: PSS (proportional set size: a page shared by k processes counts 1/k in
 each, so the sum is what the tree really holds) and RSS (each process's resident pages whole,
