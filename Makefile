@@ -23,16 +23,16 @@ run: $(VENV)/.installed
 	$(BIN)/corpus run
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check pipeline bench tests
+	$(BIN)/ruff format --check pipeline bench tests
 	scripts/loopback-only $(BIN)/pytest -q -ra
 
 ui: $(VENV)/.installed
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff format pipeline tests
-	$(BIN)/ruff check --fix pipeline tests
+	$(BIN)/ruff format pipeline bench tests
+	$(BIN)/ruff check --fix pipeline bench tests
 
 bench: $(VENV)/.installed
 	$(BIN)/corpus bench

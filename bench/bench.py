@@ -51,14 +51,10 @@ from bench.cpu import CpuSamples, used_between
 from bench.goals import Measured, judge, verdict_lines
 from bench.memory import PeakMemory, tree
 from bench.timeline import Event, around_step, dagster_share, split_wall_time
-from pipeline.lake import (
-    connect,
-    count_data_files,
-    delete_documents,
-    maintain,
-    open_writer,
-)
+from pipeline.lake import Lake
 from pipeline.lake.aggregates import refresh_aggregates
+from pipeline.lake.documents import delete_documents, document_rows, write_batch
+from pipeline.lake.maintenance import count_data_files, maintain
 from pipeline.run.batches import NLP_BATCH_SIZE
 from pipeline.settings import DEFAULT_MAX_BYTES, usable_cores
 from pipeline.stages.annotate import load_model
@@ -74,7 +70,7 @@ YARDSTICK_EVERY = 15  # every 15th cleaned text: ~150 BBC articles, ~15 s of spa
 # 1.81-1.84 cores busy in the shard step, 742 BBC files, runs alternated); every 2 s, a quarter.
 MEMORY_EVERY = 2.0
 SHARD_STEP = "corpus_shards"  # the step that parses: the cores are judged around it
-TOP_ENTITIES = "SELECT norm, label, documents FROM entity_counts ORDER BY documents DESC LIMIT 10"
+TOP_ENTITIES = "top_entities"  # sql/top_entities.sql, the query `corpus run` prints
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,39 +310,29 @@ def timed() -> Iterator[list[float]]:
 def lake_figures(data: Path) -> dict[str, float]:
     """Aggregates, a typical query, maintenance, and replacing / deleting one document."""
     figures: dict[str, float] = {}
-    with open_writer(data) as con:
+    lake = Lake(data)
+    with lake.writer() as writer:
         with timed() as t:
-            refresh_aggregates(con)
+            refresh_aggregates(writer)
         figures["aggregates_seconds"] = t[0]
-        figures["data_files_before"] = count_data_files(con)
+        figures["data_files_before"] = count_data_files(writer)
         with timed() as t:
-            files = maintain(con)
+            files = maintain(writer)
         figures["maintenance_seconds"] = t[0]
         figures["data_files_after"] = files["data_files_after"]
-        doc_id = con.execute("SELECT doc_id FROM documents ORDER BY doc_id LIMIT 1").fetchone()[0]
+        doc_id = writer.row("lake/first_document")[0]
         with timed() as t:
-            _replace_one(con, doc_id)
+            # one document's rows rewritten in every table in one transaction, as a changed
+            # file's are
+            write_batch(writer, f"bench-replace-{time.time_ns()}", document_rows(writer, doc_id))
         figures["replace_one_seconds"] = t[0]
         with timed() as t:
-            delete_documents(con, [doc_id])
+            delete_documents(writer, [doc_id])
         figures["delete_one_seconds"] = t[0]
-    with connect(data) as reader, timed() as t:
-        reader.execute(TOP_ENTITIES).fetchall()
+    with lake.reader() as reader, timed() as t:
+        reader.rows(TOP_ENTITIES)
     figures["query_seconds"] = t[0]
     return figures
-
-
-def _replace_one(con: object, doc_id: str) -> None:
-    """Rewrite one document's rows in every table in one transaction (as a changed file does)."""
-    from pipeline.lake import write_batch
-    from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
-
-    tables = {
-        name: con.execute(f"SELECT * FROM {name} WHERE doc_id = ?", [doc_id]).fetch_arrow_table()
-        for name in (*DOCUMENT_TABLES, "files")
-    }
-    tables = {n: t.cast(BASE_TABLES[n]) for n, t in tables.items()}
-    write_batch(con, f"bench-replace-{time.time_ns()}", tables)
 
 
 def run_bench(

@@ -28,14 +28,15 @@ from typing import TextIO
 import psutil
 
 from bench.memory import PeakMemory, sample
-from pipeline.lake import open_writer, write_batch
+from pipeline.lake import Lake
+from pipeline.lake.documents import write_batch
 from pipeline.run.batches import BatchSpec
 from pipeline.run.engine import DEFAULT_SHARDS, SyncOptions, batch_specs
 from pipeline.run.executors import Executor, InProcess, WorkerPool
-from pipeline.settings import PROJECT_DIR
-from pipeline.stages.annotate import MODEL
+from pipeline.settings import MODEL, PROJECT_DIR
 from pipeline.stages.document import WorkItem
 from pipeline.stages.ingest import scan
+from pipeline.timing import Timings
 from pipeline.versions import code_version
 
 DEFAULT_CORPUS = PROJECT_DIR.parent / "shared" / "corpora" / "bbc-news"
@@ -250,10 +251,10 @@ def measure(
 ) -> Throughput:
     """Process and commit every batch into a fresh lake, as the driver does."""
     words = batches = 0
-    with open_writer(data) as con, PeakMemory(processes, every=SAMPLE_SECONDS) as memory:
+    with Lake(data).writer() as writer, PeakMemory(processes, every=SAMPLE_SECONDS) as memory:
         clock = time.perf_counter()
-        for result in executor.run(specs):
-            write_batch(con, result.batch_id, result.tables)
+        for result in executor.run(specs, Timings()):
+            write_batch(writer, result.batch_id, result.tables)
             words += result.n_words
             batches += 1
         seconds = time.perf_counter() - clock

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.lake import connect
+    from pipeline.lake.connection import connect
 
 __all__ = ["connect"]
 
@@ -12,7 +12,7 @@ def __getattr__(name: str) -> object:
     # Imported on first use: a worker process that only parses never loads DuckDB, which
     # starts a thread at import (see `pipeline.run.executors.single_threaded_children`).
     if name == "connect":
-        from pipeline.lake import connect
+        from pipeline.lake.connection import connect
 
         return connect
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

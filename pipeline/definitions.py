@@ -12,9 +12,11 @@ from pipeline.assets.checks import table_checks
 from pipeline.assets.corpus import corpus_shards
 from pipeline.assets.partitions import ALL_SHARDS, SHARDS
 from pipeline.assets.report import corpus_report
-from pipeline.assets.resources import FolderResource, LakeResource, NlpResource
+from pipeline.assets.resources import FolderResource
 from pipeline.assets.reuse import text_reuse
 from pipeline.assets.source import seed_files
+from pipeline.lake import Lake
+from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
 
 ASSETS = [seed_files, corpus_shards, aggregates, text_reuse, corpus_report]
@@ -50,26 +52,36 @@ observe_seeds = dg.ScheduleDefinition(
 )
 
 
-def resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+def resources(
+    settings: Settings, *, lake: Lake | None = None, workers: Workers | None = None
+) -> dict[str, object]:
+    """The folder, the lake and the workers; `corpus run` passes the lake it holds and the
+    workers it started, the UI gets fresh ones that open and start on first use."""
     return {
         "folder": FolderResource(seeds_dir=str(settings.seeds_dir), max_bytes=settings.max_bytes),
-        "lake": LakeResource(data_dir=str(settings.data_dir)),
-        "nlp": NlpResource(
-            model=settings.model,
-            workers=settings.workers,
-            ray_address=settings.ray_address,
-            batch_docs=settings.batch_docs,
-        ),
+        "lake": lake or Lake(settings.data_dir),
+        "nlp": workers or workers_for(settings),
     }
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def workers_for(settings: Settings) -> Workers:
+    return Workers(
+        model=settings.model,
+        workers=settings.workers,
+        ray_address=settings.ray_address,
+        batch_docs=settings.batch_docs,
+    )
+
+
+def build_definitions(
+    settings: Settings, *, lake: Lake | None = None, workers: Workers | None = None
+) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
         asset_checks=[table_checks],
         jobs=[corpus_job, observe_job],
         schedules=[daily_refresh, observe_seeds],
-        resources=resources(settings),
+        resources=resources(settings, lake=lake, workers=workers),
     )
 
 

@@ -108,6 +108,10 @@ BATCHES = pa.schema(
     ]
 )
 
+# One row per cleaning rule: why the lines it removes are not article body. `removed_lines.rule`
+# joins to `rule`; the table is rewritten whenever the rules' code says something else.
+CLEANING_RULES = pa.schema([("rule", pa.string()), ("reason", pa.string())])
+
 # One row per derived step (aggregates, text reuse): the state of `files` it was computed from,
 # so a run in which no file changed skips recomputing it.
 DERIVED_STATE = pa.schema(
@@ -132,6 +136,7 @@ BASE_TABLES: dict[str, pa.Schema] = {
     "files": FILES,
     "batches": BATCHES,
     "derived_state": DERIVED_STATE,
+    "cleaning_rules": CLEANING_RULES,
 }
 
 # Derived tables written by the reuse step (see pipeline/reuse.py): pairs of documents that

@@ -1,14 +1,16 @@
+"""The aggregate tables (one asset per SQL file of sql/aggregates/), recomputed in one pass,
+and the lake's compaction after it."""
+
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.assets.resources import LakeResource
-from pipeline.lake import count_data_files, fingerprint, is_up_to_date, maintain
+from pipeline.lake import Lake, LakeWriter
 from pipeline.lake.aggregates import aggregate_files, refresh_aggregates, sql_version, table_version
+from pipeline.lake.maintenance import count_data_files, maintain
+from pipeline.lake.sql import description
 from pipeline.settings import COMPACT_ABOVE_FILES
 
 
@@ -20,17 +22,11 @@ class AggregatesConfig(dg.Config):
     compact_above_files: int = COMPACT_ABOVE_FILES
 
 
-def _description(path: Path) -> str:
-    """An aggregate's description is the comment atop its SQL file."""
-    comments = [line[2:].strip() for line in path.read_text().splitlines() if line.startswith("--")]
-    return " ".join(comments) + f"\n\nSQL: sql/aggregates/{path.name}"
-
-
 AGGREGATE_SPECS = [
     dg.AssetSpec(
         path.stem,
         deps=["documents", "annotations"],
-        description=_description(path),
+        description=f"{description(path)}\n\nSQL: sql/aggregates/{path.name}",
         code_version=table_version(path),
         automation_condition=KEEP_UP_TO_DATE,
         group_name="aggregates",
@@ -42,29 +38,29 @@ AGGREGATE_SPECS = [
 SQL_VERSION = sql_version()
 
 
-def _compact(con: duckdb.DuckDBPyConnection, config: AggregatesConfig) -> bool:
+def _compact(lake: LakeWriter, config: AggregatesConfig) -> bool:
     limit = config.compact_above_files
-    return config.maintain or (limit > 0 and count_data_files(con) > limit)
+    return config.maintain or (limit > 0 and count_data_files(lake) > limit)
 
 
 @dg.multi_asset(specs=AGGREGATE_SPECS)
 def aggregates(
-    context: dg.AssetExecutionContext, config: AggregatesConfig, lake: LakeResource
+    context: dg.AssetExecutionContext, config: AggregatesConfig, lake: dg.ResourceParam[Lake]
 ) -> Iterator[dg.MaterializeResult]:
     """Recompute every aggregate table by SQL over the per-document tables, in one transaction,
     so adding one file costs one file of NLP plus this cheap pass. Then compact the lake when
     more than `compact_above_files` (200) Parquet files are live (each batch commit adds a
     few), or always when `maintain` is set (the daily schedule)."""
-    with lake.writer() as con:
-        stamp = fingerprint(con, SQL_VERSION)
-        fresh = not is_up_to_date(con, "aggregates", stamp)
+    with lake.writer() as writer:
+        stamp = writer.files_fingerprint(SQL_VERSION)
+        fresh = not writer.is_up_to_date("aggregates", stamp)
         clock = time.perf_counter()
-        counts = refresh_aggregates(con, state=("aggregates", stamp)) if fresh else {}
+        counts = refresh_aggregates(writer, state=("aggregates", stamp)) if fresh else {}
         seconds = round(time.perf_counter() - clock, 3)
         maintenance = {}
-        if _compact(con, config):
+        if _compact(writer, config):
             clock = time.perf_counter()
-            maintenance = maintain(con)
+            maintenance = maintain(writer)
             maintenance["maintenance_seconds"] = round(time.perf_counter() - clock, 3)
         if not fresh:
             context.log.info("no file changed since the last pass: aggregates are up to date")

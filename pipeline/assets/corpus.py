@@ -1,23 +1,28 @@
+"""The `documents` and `annotations` assets: one step per run of shards that brings the
+per-document tables in step with the folder."""
+
 import dataclasses
 import sys
 import time
 
 import dagster as dg
-import duckdb
 from pydantic import Field
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE, SHARDS
-from pipeline.assets.resources import FolderResource, LakeResource, NlpResource
-from pipeline.lake import ensure_tables
-from pipeline.lake.aggregates import update_collocation_counts
+from pipeline.assets.resources import FolderResource
+from pipeline.lake import Lake, LakeReader
+from pipeline.lake.documents import record_cleaning_rules
 from pipeline.run.engine import SyncReport, sync
-from pipeline.schema import COLLOCATION_TABLES
+from pipeline.run.executors import Workers
+from pipeline.stages.cleaning import rule_reasons
+from pipeline.timing import Timings
 from pipeline.versions import annotation_version, cleaning_version, code_version
 
-DOCUMENTS_DESCRIPTION = """Tables `documents`, `removed_lines` and `files`.
+DOCUMENTS_DESCRIPTION = """Tables `documents`, `removed_lines`, `cleaning_rules` and `files`.
 A `documents` row is one file of the seeds folder: metadata (title, published date, source URL,
 language, encoding), the cleaned text, and `ok` or `rejected` with a reason. A `removed_lines`
-row is one line that cleaning removed, with the rule that removed it. A `files` row is the state
+row is one line that cleaning removed, with the rule that removed it; `cleaning_rules` says why
+each rule removes what it does (join on `rule`). A `files` row is the state
 of one file (size, mtime, sha256, the code version that made its rows)."""
 
 ANNOTATIONS_DESCRIPTION = """Tables `sentences`, `tokens` and `entities`: the spaCy annotation of
@@ -60,32 +65,31 @@ def corpus_shards(
     context: dg.AssetExecutionContext,
     config: ShardRunConfig,
     folder: FolderResource,
-    lake: LakeResource,
-    nlp: NlpResource,
+    lake: dg.ResourceParam[Lake],
+    nlp: dg.ResourceParam[Workers],
 ) -> dg.Output:
     """Ingest, clean and annotate the new, changed and re-versioned files of the shards in the
     run, and delete the rows of files that are gone; one transaction per batch of files."""
-    # Each batch's per-document collocation counts are derived in its own commit, on the
-    # commit thread while the next batch is parsed, instead of all at once after the last.
     shards = sorted(int(key) for key in context.partition_keys)
     options = dataclasses.replace(
         folder.options(force_all=config.force_all, force=frozenset(config.force)),
         batch_docs=nlp.batch_docs,
     )
     reporter = _Reporter(context, config.show_progress)
-    with lake.writer() as con:
-        ensure_tables(con, COLLOCATION_TABLES)
+    timings = Timings()
+    with lake.writer() as writer:
+        record_cleaning_rules(writer, rule_reasons())
         report = sync(
-            con,
+            writer,
             options,
             shards,
             nlp.executor(),
             version=code_version(),
+            timings=timings,
             progress=reporter,
-            derive=update_collocation_counts,
         )
         context.log.info(_summary_line(report))
-        metadata = _metadata(report, con)
+        metadata = _metadata(report, timings, writer)
     yield dg.MaterializeResult(asset_key="documents", metadata=metadata["documents"])
     yield dg.MaterializeResult(asset_key="annotations", metadata=metadata["annotations"])
 
@@ -118,13 +122,9 @@ def _summary_line(report: SyncReport) -> str:
     )
 
 
-def _metadata(report: SyncReport, con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    seconds = {f"seconds_{stage}": round(s, 3) for stage, s in report.seconds.items()}
-    rules = dict(
-        con.execute(
-            "SELECT rule, count(*) FROM removed_lines GROUP BY rule ORDER BY 2 DESC"
-        ).fetchall()
-    )
+def _metadata(report: SyncReport, timings: Timings, lake: LakeReader) -> dict[str, dict]:
+    seconds = {f"seconds_{stage}": round(s, 3) for stage, s in timings.seconds.items()}
+    rules = dict(lake.rows("assets/removed_by_rule"))
     documents = {
         "files_seen": report.files_seen,
         "files_new": report.files_new,
@@ -136,8 +136,8 @@ def _metadata(report: SyncReport, con: duckdb.DuckDBPyConnection) -> dict[str, d
         "files_processed": report.files_processed,
         "removed_lines_written": report.removed_lines,
         "removed_lines_by_rule": dg.MetadataValue.json(rules),
-        "dagster/row_count": _count(con, "documents"),
-        "preview": dg.MetadataValue.md(_preview(con)),
+        "dagster/row_count": lake.count("documents"),
+        "preview": dg.MetadataValue.md(_preview(lake)),
         **seconds,
     }
     annotations = {
@@ -145,21 +145,14 @@ def _metadata(report: SyncReport, con: duckdb.DuckDBPyConnection) -> dict[str, d
         "tokens_written": report.tokens,
         "entities_written": report.entities,
         "words_annotated": report.words,
-        "dagster/row_count": _count(con, "tokens"),
+        "dagster/row_count": lake.count("tokens"),
         **seconds,
     }
     return {"documents": documents, "annotations": annotations}
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-
-
-def _preview(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.execute(
-        "SELECT doc_id, status, language, coalesce(title, '') FROM documents "
-        "ORDER BY doc_id LIMIT 5"
-    ).fetchall()
+def _preview(lake: LakeReader) -> str:
+    rows = lake.rows("assets/documents_preview")
     lines = ["| doc_id | status | language | title |", "|---|---|---|---|"]
     lines += [f"| {d} | {s} | {lang} | {t[:60].replace('|', '/')} |" for d, s, lang, t in rows]
     return "\n".join(lines)

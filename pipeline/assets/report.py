@@ -1,13 +1,10 @@
 """The `corpus_report` asset: the offline HTML report (pipeline/report.py) written next to the
 lake as DATA/report.html, with its path and a short Markdown preview in the metadata."""
 
-from pathlib import Path
-
 import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.assets.resources import LakeResource
-from pipeline.lake import reader
+from pipeline.lake import Lake
 from pipeline.settings import REPORT_FILE
 
 # The tables the report reads: the per-document tables (through their assets) and the aggregates.
@@ -31,15 +28,14 @@ REPORT_DEPS = [
     automation_condition=KEEP_UP_TO_DATE,
     group_name="reports",
 )
-def corpus_report(lake: LakeResource) -> dg.MaterializeResult:
+def corpus_report(lake: dg.ResourceParam[Lake]) -> dg.MaterializeResult:
     """Read the last committed snapshot, render the report, replace DATA/report.html atomically."""
     # imported here: matplotlib costs ~30 MB in every process that loads the definitions
     from pipeline.explore.report import build_report, write_html
 
-    data_dir = Path(lake.data_dir).resolve()
-    with reader(data_dir) as con:
-        report = build_report(con)
-    path = data_dir / REPORT_FILE
+    with lake.reader() as reader:
+        report = build_report(reader)
+    path = lake.data_dir / REPORT_FILE
     write_html(path, report.html)
     return dg.MaterializeResult(
         metadata={

@@ -1,18 +1,15 @@
-"""Dagster resources for the external things the assets use: the seeds folder, the lake, and
-the spaCy model with the place it runs (this process, worker processes, or a Ray cluster)."""
+"""The seeds folder as a Dagster resource. The other two resources are the objects that own
+their state for a run: the lake (`pipeline.lake.Lake`: its writer lock and connection) and the
+worker pool (`pipeline.run.executors.Workers`); the assets take them as `dg.ResourceParam`s, so
+`corpus run` can hand over a lake it already holds and workers it already started."""
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
-from pipeline.lake import open_writer
 from pipeline.run.engine import SyncOptions
-from pipeline.run.executors import Executor, make_executor
-from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS, MODEL
+from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_SHARDS
 from pipeline.stages.ingest import partition_key, scan
 
 
@@ -40,26 +37,3 @@ class FolderResource(dg.ConfigurableResource):
             force_all=force_all,
             force=force,
         )
-
-
-class LakeResource(dg.ConfigurableResource):
-    """The DuckLake under the data folder (SQLite catalog + Parquet files)."""
-
-    data_dir: str
-
-    @contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with open_writer(Path(self.data_dir)) as con:
-            yield con
-
-
-class NlpResource(dg.ConfigurableResource):
-    """The spaCy model and where it runs: `workers` local processes, or a Ray cluster."""
-
-    model: str = MODEL
-    workers: int = 1
-    ray_address: str | None = None
-    batch_docs: int = DEFAULT_BATCH_DOCS
-
-    def executor(self) -> Executor:
-        return make_executor(self.model, self.workers, self.ray_address)

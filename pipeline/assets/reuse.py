@@ -1,16 +1,16 @@
+"""The text reuse assets: pairs of documents that share text, and their aligned sentences."""
+
 import time
 from collections.abc import Iterator
 
 import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
-from pipeline.assets.resources import LakeResource
-from pipeline.lake import fingerprint, is_up_to_date
+from pipeline.lake import Lake
 from pipeline.lake.reuse import update_reuse
 from pipeline.versions import source_hash
 
 REUSE_VERSION = source_hash(("pipeline.stages.reuse", "pipeline.lake.reuse"))
-PAIRS_BY_KIND = "SELECT kind, count(*) FROM text_reuse GROUP BY kind"
 SPECS = [
     dg.AssetSpec(
         "text_reuse",
@@ -41,21 +41,21 @@ class ReuseConfig(dg.Config):
 
 
 @dg.multi_asset(specs=SPECS)
-def text_reuse(config: ReuseConfig, lake: LakeResource) -> Iterator[dg.MaterializeResult]:
+def text_reuse(config: ReuseConfig, lake: dg.ResourceParam[Lake]) -> Iterator[dg.MaterializeResult]:
     """Find exact copies, near duplicates (MinHash/LSH) and spun rewrites (indexed sentence
     alignment). Only documents new or changed since the last pass are compared with the
     corpus; their pairs are replaced and the rest kept, in one transaction."""
     clock = time.perf_counter()
     compared = removed = 0
-    with lake.writer() as con:
-        stamp = fingerprint(con, REUSE_VERSION)
+    with lake.writer() as writer:
+        stamp = writer.files_fingerprint(REUSE_VERSION)
         full = False
-        if config.full or not is_up_to_date(con, "text_reuse", stamp):
+        if config.full or not writer.is_up_to_date("text_reuse", stamp):
             state = ("text_reuse", stamp)
-            update = update_reuse(con, REUSE_VERSION, state=state, full=config.full)
+            update = update_reuse(writer, REUSE_VERSION, state=state, full=config.full)
             compared, removed, full = update.compared, update.removed, update.full
-        by_kind = dict(con.execute(PAIRS_BY_KIND).fetchall())
-        sentences = con.execute("SELECT count(*) FROM reused_sentences").fetchone()[0]
+        by_kind = dict(writer.rows("assets/reuse_by_kind"))
+        sentences = writer.count("reused_sentences")
     yield dg.MaterializeResult(
         asset_key="text_reuse",
         metadata={

@@ -1,28 +1,82 @@
 """The `corpus` command: run the pipeline, query the lake, and the tools around them.
 
-This module holds only the parser and imports nothing heavy: each subcommand's handler is
-imported when it runs. Worker processes spawned by `corpus run` import their parent's main
-module (this one) before they load spaCy; measured, importing the handlers here cost every
-worker ~2.4 s and ~40 MB (Dagster, matplotlib) that it never uses.
+This package's top holds only the parser and imports nothing heavy: each group of subcommands
+lives in its own module (run.py, query.py, explore.py, measure.py), imported by the handler
+below when one of its commands runs. Worker processes spawned by `corpus run` import their
+parent's main module (the `corpus` script, which imports this one) before they load spaCy;
+measured, importing the handlers here cost every worker ~2.4 s and ~40 MB (Dagster,
+matplotlib) that it never uses.
 """
 
 import argparse
-import importlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.errors import UserError
 from pipeline.settings import KWIC_WIDTH, PROJECT_DIR, REPORT_FILE, SHARED_DIR, from_environment
 
-COMMANDS = "pipeline.cli.run"
-EXPLORE = "pipeline.cli.explore"
+Handler = Callable[[argparse.Namespace], int]
 
 
-def _handler(parser: argparse.ArgumentParser, module: str, function: str) -> None:
-    parser.set_defaults(handler=(module, function))
+def _run(args: argparse.Namespace) -> int:
+    from pipeline.cli.run import run
+
+    return run(args)
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    from pipeline.cli.run import backfill
+
+    return backfill(args)
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from pipeline.cli.query import sql
+
+    return sql(args)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from pipeline.cli.measure import bench
+
+    return bench(args)
+
+
+def _bench_ray(args: argparse.Namespace) -> int:
+    from pipeline.cli.measure import bench_ray
+
+    return bench_ray(args)
+
+
+def _eval_cleaning(args: argparse.Namespace) -> int:
+    from pipeline.cli.measure import eval_cleaning
+
+    return eval_cleaning(args)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from pipeline.cli.explore import search_command
+
+    return search_command(args)
+
+
+def _kwic(args: argparse.Namespace) -> int:
+    from pipeline.cli.explore import kwic_command
+
+    return kwic_command(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipeline.cli.explore import report_command
+
+    return report_command(args)
+
+
+def _handler(parser: argparse.ArgumentParser, handler: Handler) -> None:
+    parser.set_defaults(handler=handler)
 
 
 def _dirs(parser: argparse.ArgumentParser, *, seeds: bool = True) -> None:
@@ -49,20 +103,20 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 def _pipeline_commands(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="bring every table up to date with the folder")
     _run_options(run)
-    _handler(run, COMMANDS, "run")
+    _handler(run, _run)
 
     backfill = sub.add_parser("backfill", help="re-process files even if unchanged")
     _run_options(backfill)
     target = backfill.add_mutually_exclusive_group(required=True)
     target.add_argument("--all", action="store_true", help="every file")
     target.add_argument("files", nargs="*", default=[], help="paths relative to the folder")
-    _handler(backfill, COMMANDS, "backfill")
+    _handler(backfill, _backfill)
 
     sql = sub.add_parser("sql", help="run DuckDB SQL (inline or a .sql file) read-only")
     sql.add_argument("query", help="SQL text, or the path of a .sql file")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _dirs(sql, seeds=False)
-    _handler(sql, COMMANDS, "sql")
+    _handler(sql, _sql)
 
 
 def _measuring_commands(sub: argparse._SubParsersAction) -> None:
@@ -71,17 +125,17 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--copies", type=int, default=4, help="replicas for the scale phases")
     bench.add_argument("--workers", type=int, default=2, help="processes for the pooled runs")
     bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
-    _handler(bench, COMMANDS, "bench")
+    _handler(bench, _bench)
 
     ray_bench = sub.add_parser("bench-ray", help="local 1 process vs 2 workers vs Ray cluster")
     ray_bench.add_argument("--corpus", type=Path, default=SHARED_DIR / "corpora" / "bbc-news")
     ray_bench.add_argument("--files", type=int, default=400, help="files, the same for all three")
-    _handler(ray_bench, COMMANDS, "bench_ray")
+    _handler(ray_bench, _bench_ray)
 
     evaluate = sub.add_parser("eval-cleaning", help="score cleaning against ground truth")
     default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
     evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")
-    _handler(evaluate, COMMANDS, "eval_cleaning")
+    _handler(evaluate, _eval_cleaning)
 
 
 def _exploring_commands(sub: argparse._SubParsersAction) -> None:
@@ -89,7 +143,7 @@ def _exploring_commands(sub: argparse._SubParsersAction) -> None:
     search.add_argument("query", help="words to look for, e.g. 'oil depot Brest'")
     search.add_argument("--limit", type=int, default=10, help="documents to show")
     _dirs(search, seeds=False)
-    _handler(search, EXPLORE, "search_command")
+    _handler(search, _search)
 
     kwic = sub.add_parser("kwic", help="a word in context, lines aligned on the word")
     kwic.add_argument("word", help="the word (case-insensitive)")
@@ -98,12 +152,12 @@ def _exploring_commands(sub: argparse._SubParsersAction) -> None:
     kwic.add_argument("--limit", type=int, default=50, help="lines to show")
     kwic.add_argument("--width", type=int, default=KWIC_WIDTH, help="characters of context")
     _dirs(kwic, seeds=False)
-    _handler(kwic, EXPLORE, "kwic_command")
+    _handler(kwic, _kwic)
 
     report = sub.add_parser("report", help="write an offline HTML report with charts")
     report.add_argument("--out", type=Path, help=f"the HTML file (default: DATA/{REPORT_FILE})")
     _dirs(report, seeds=False)
-    _handler(report, EXPLORE, "report_command")
+    _handler(report, _report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,10 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_DIR / ".dagster_home"))
     args = build_parser().parse_args(argv)
-    module, function = args.handler
     started = time.perf_counter()
     try:
-        return getattr(importlib.import_module(module), function)(args)
+        return args.handler(args)
     except UserError as error:
         print(f"corpus {args.command}: {error}", file=sys.stderr)
         return 1

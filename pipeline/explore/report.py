@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from pipeline.lake import SQL_DIR
+from pipeline.lake.store import LakeReader
 
-REPORT_SQL = SQL_DIR / "report"
 REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "boilerplate_rules")
 TOP_ENTITIES = 15
 TIMELINE_ENTITIES = 5
@@ -122,37 +120,37 @@ class Report:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[tuple]:
-    return con.execute((REPORT_SQL / f"{name}.sql").read_text(), params or None).fetchall()
+def _rows(reader: LakeReader, name: str, **params: object) -> list[tuple]:
+    return reader.rows(f"report/{name}", params or None)
 
 
-def read_data(con: duckdb.DuckDBPyConnection, *, now: datetime | None = None) -> ReportData:
+def read_data(reader: LakeReader, *, now: datetime | None = None) -> ReportData:
     """Read every section's rows; ReportError if the lake lacks a table the report needs."""
-    tables = {row[0] for row in _rows(con, "tables")}
+    tables = {row[0] for row in _rows(reader, "tables")}
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         raise ReportError(f"the lake has no {', '.join(missing)} table yet: run `corpus run` first")
-    entities = tuple(EntityCount(*r) for r in _rows(con, "top_entities", limit=TOP_ENTITIES))
+    entities = tuple(EntityCount(*r) for r in _rows(reader, "top_entities", limit=TOP_ENTITIES))
     top = entities[:TIMELINE_ENTITIES]
     norms, labels = [e.norm for e in top], [e.label for e in top]
-    timelines = _rows(con, "entity_timelines", norms=norms, labels=labels) if top else []
+    timelines = _rows(reader, "entity_timelines", norms=norms, labels=labels) if top else []
     reuse = None
     if "text_reuse" in tables:
-        reuse = tuple(ReusePair(*r) for r in _rows(con, "reuse_pairs", limit=REUSE_PAIRS))
+        reuse = tuple(ReusePair(*r) for r in _rows(reader, "reuse_pairs", limit=REUSE_PAIRS))
     return ReportData(
-        size=CorpusSize(*_rows(con, "corpus_size")[0]),
-        languages=tuple(LanguageCount(*r) for r in _rows(con, "languages")),
-        per_day=tuple(DayCount(*r) for r in _rows(con, "documents_per_day")),
+        size=CorpusSize(*_rows(reader, "corpus_size")[0]),
+        languages=tuple(LanguageCount(*r) for r in _rows(reader, "languages")),
+        per_day=tuple(DayCount(*r) for r in _rows(reader, "documents_per_day")),
         entities=entities,
         timelines=tuple(TimelinePoint(*r) for r in timelines),
-        rules=tuple(RuleCount(*r) for r in _rows(con, "removed_by_rule")),
+        rules=tuple(RuleCount(*r) for r in _rows(reader, "removed_by_rule")),
         reuse=reuse,
         generated_at=now or datetime.now(UTC),
     )
 
 
-def build_report(con: duckdb.DuckDBPyConnection, *, now: datetime | None = None) -> Report:
-    data = read_data(con, now=now)
+def build_report(reader: LakeReader, *, now: datetime | None = None) -> Report:
+    data = read_data(reader, now=now)
     return Report(html=render_html(data), markdown=render_markdown(data))
 
 

@@ -15,19 +15,11 @@ code) recomputes every pair with today's weights.
 
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.lake import (
-    DOCUMENT_SOURCES_SQL,
-    SQL_DIR,
-    insert_rows,
-    record_state,
-    replace_tables,
-    transaction,
-)
+from pipeline.lake.store import LakeWriter
 from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
 from pipeline.stages.reuse import (
     CONTENT_POS,
@@ -38,7 +30,6 @@ from pipeline.stages.reuse import (
     signed_ids,
 )
 
-REUSE_SQL = SQL_DIR / "reuse"
 PAIR_TABLES = ("text_reuse", "reused_sentences")  # rows name two documents: doc_a, doc_b
 # Texts read and signed per slice: a full pass never holds every text of the corpus at once.
 SIGN_CHUNK_DOCS = 1_000
@@ -57,7 +48,7 @@ class ReuseUpdate:
 
 
 def update_reuse(
-    con: duckdb.DuckDBPyConnection,
+    lake: LakeWriter,
     version: str,
     *,
     state: tuple[str, str],
@@ -65,69 +56,62 @@ def update_reuse(
 ) -> ReuseUpdate:
     """Bring the three reuse tables up to date in one transaction (recording `state`);
     `full` compares every document again, as if no pass had run before."""
-    current = dict(con.execute(DOCUMENT_SOURCES_SQL.read_text(), [version, None]).fetchall())
-    kept = _previous_signatures(con, full=full)
+    current = dict(lake.rows("lake/document_sources", [version, None]))
+    kept = _previous_signatures(lake, full=full)
     stored = dict(zip(kept["doc_id"].to_pylist(), kept["source"].to_pylist(), strict=True))
     focus = changed_documents(current, stored)
     stale = focus | (stored.keys() - current.keys())
     full = focus == current.keys()
-    fresh = sign_focus(con, sorted(focus), current)
+    fresh = sign_focus(lake, sorted(focus), current)
     signatures = merge_signatures(kept, fresh, current.keys() - focus)
     pairs, sentences = TEXT_REUSE.empty_table(), REUSED_SENTENCES.empty_table()
     if focus:  # else only deletions: no comparison, only their rows go
-        lemmas = read_index(con, signed_ids(signatures))
+        lemmas = read_index(lake, signed_ids(signatures))
         pairs, sentences = detect_in_lemmas(signatures, lemmas, focus=None if full else focus)
     found = {"text_reuse": pairs, "reused_sentences": sentences}
     if full:
-        replace_tables(con, {"reuse_signatures": signatures, **found}, state=state)
+        lake.replace_tables({"reuse_signatures": signatures, **found}, state=state)
     else:
-        _replace_rows(con, sorted(stale), {"reuse_signatures": fresh, **found}, state=state)
+        _replace_rows(lake, sorted(stale), {"reuse_signatures": fresh, **found}, state=state)
     return ReuseUpdate(pairs.num_rows, sentences.num_rows, len(focus), len(stale - focus), full)
 
 
 def _replace_rows(
-    con: duckdb.DuckDBPyConnection,
+    lake: LakeWriter,
     stale: list[str],
     tables: dict[str, pa.Table],
     *,
     state: tuple[str, str],
 ) -> None:
     """In one transaction: delete the rows naming a `stale` document, insert the new ones."""
-    with transaction(con):
-        con.execute("DELETE FROM reuse_signatures WHERE doc_id IN (SELECT unnest($1))", [stale])
+    with lake.transaction():
+        lake.execute("reuse/forget_signatures", [stale])
         for name in PAIR_TABLES:
-            con.execute(
-                f"DELETE FROM {name} WHERE doc_a IN (SELECT unnest($1)) "
-                "OR doc_b IN (SELECT unnest($1))",
-                [stale],
-            )
+            lake.execute("reuse/forget_pairs", [stale], table=name)
         for name, table in tables.items():
-            insert_rows(con, name, table)
-        record_state(con, *state)
+            lake.insert(name, table)
+        lake.record_state(*state)
 
 
-def read_index(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pl.DataFrame:
+def read_index(lake: LakeWriter, ids: list[str]) -> pl.DataFrame:
     """The sentence index of `index_lemmas` for the documents `ids` (sorted; a document's did
     is its index there). Tokens come keyed by a hash of their lemma, the lemmas once each, so
     the corpus's lemma strings are never in memory row by row; the frame of keyed tokens is
     dropped once reduced to the index."""
     pos = list(CONTENT_POS)
-    names = con.execute((REUSE_SQL / "lemma_names.sql").read_text(), [pos]).pl()
+    names = lake.frame("reuse/lemma_names", [pos])
     if names["lemma_key"].n_unique() != names.height:  # 64-bit: ~1e-10 for 100,000 lemmas
         raise RuntimeError("two lemmas share a 64-bit hash; text reuse cannot key them apart")
-    content = con.execute((REUSE_SQL / "tokens.sql").read_text(), [pos, ids]).pl()
+    content = lake.frame("reuse/tokens", [pos, ids])
     return index_lemmas(content.lazy(), names)
 
 
-def sign_focus(
-    con: duckdb.DuckDBPyConnection, focus: list[str], sources: dict[str, str]
-) -> pa.Table:
+def sign_focus(lake: LakeWriter, focus: list[str], sources: dict[str, str]) -> pa.Table:
     """REUSE_SIGNATURES rows of the `focus` documents (sorted ids), their texts read and signed
     SIGN_CHUNK_DOCS at a time, so a full pass never holds every text of the corpus at once."""
-    query = (REUSE_SQL / "texts.sql").read_text()
     parts = [REUSE_SIGNATURES.empty_table()]
     for start in range(0, len(focus), SIGN_CHUNK_DOCS):
-        texts = con.execute(query, [focus[start : start + SIGN_CHUNK_DOCS]]).pl()
+        texts = lake.frame("reuse/texts", [focus[start : start + SIGN_CHUNK_DOCS]])
         parts.append(
             sign_documents(texts.with_columns(source=pl.col("doc_id").replace_strict(sources)))
         )
@@ -141,11 +125,10 @@ def merge_signatures(previous: pa.Table, fresh: pa.Table, kept: set[str]) -> pa.
     return merged.sort_by("doc_id")
 
 
-def _previous_signatures(con: duckdb.DuckDBPyConnection, *, full: bool) -> pa.Table:
+def _previous_signatures(lake: LakeWriter, *, full: bool) -> pa.Table:
     """The signatures the last pass kept; none when any of the three tables is missing, or
     when the pass is to be a full one."""
-    present = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-    if full or not set(REUSE_TABLES) <= present:
+    if full or not set(REUSE_TABLES) <= lake.tables():
         return REUSE_SIGNATURES.empty_table()
-    rows = con.execute("SELECT * FROM reuse_signatures").fetch_arrow_table()
+    rows = lake.arrow("reuse/signatures")
     return rows.cast(REUSE_SIGNATURES)

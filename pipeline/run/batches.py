@@ -6,9 +6,8 @@ import ctypes
 import ctypes.util
 import hashlib
 import sys
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,9 +18,12 @@ import pyarrow.compute as pc
 from pipeline.schema import DOCUMENTS, FILES, REMOVED_LINES
 from pipeline.stages.document import Prepared, WorkItem, prepare
 from pipeline.stages.ingest import NotText, read_bytes, sha256
+from pipeline.timing import Timings
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from pipeline.stages.annotate import Annotations
 
 TOUCHED = pa.schema([("doc_id", pa.string()), ("n_bytes", pa.int64()), ("mtime_ns", pa.int64())])
 NLP_BATCH_SIZE = 4  # measured: spaCy time as with 16 (177 vs 175 s), peak 1.18 vs 1.48 GB
@@ -57,7 +59,6 @@ class BatchResult:
     touched: pa.Table  # `files` rows whose content did not change: only their stat moves
     n_rejected: int
     n_words: int
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,49 +69,40 @@ class PreparedBatch:
     spec: BatchSpec
     work: tuple[Prepared, ...]
     unchanged: tuple[WorkItem, ...]
-    seconds: float  # reading, hashing, decoding and cleaning
 
 
-def process_batch(spec: BatchSpec, nlp: "Language") -> BatchResult:
+def process_batch(spec: BatchSpec, nlp: "Language", *, timings: Timings) -> BatchResult:
     """A batch's rows for every table: its files read and cleaned, then annotated."""
-    return annotate_batch(prepare_batch(spec), nlp)
+    return annotate_batch(prepare_batch(spec, timings=timings), nlp, timings=timings)
 
 
-def prepare_batch(spec: BatchSpec) -> PreparedBatch:
-    """Everything a batch needs before the model: its files read, hashed and cleaned."""
-    clock = time.perf_counter()
-    unchanged = tuple(item for item in spec.items if _unchanged(item, spec.max_bytes))
-    same = {item.doc_id for item in unchanged}
-    work = tuple(
-        prepare(item, max_bytes=spec.max_bytes) for item in spec.items if item.doc_id not in same
-    )
-    return PreparedBatch(spec, work, unchanged, time.perf_counter() - clock)
+def prepare_batch(spec: BatchSpec, *, timings: Timings) -> PreparedBatch:
+    """Everything a batch needs before the model: its files read, hashed and cleaned
+    (timed as `read_clean`)."""
+    with timings.track("read_clean"):
+        unchanged = tuple(item for item in spec.items if _unchanged(item, spec.max_bytes))
+        same = {item.doc_id for item in unchanged}
+        work = tuple(
+            prepare(item, max_bytes=spec.max_bytes)
+            for item in spec.items
+            if item.doc_id not in same
+        )
+    return PreparedBatch(spec, work, unchanged)
 
 
-def annotate_batch(batch: PreparedBatch, nlp: "Language") -> BatchResult:
-    """The rows of a batch read and cleaned: its texts through the model, as Arrow tables."""
+def annotate_batch(batch: PreparedBatch, nlp: "Language", *, timings: Timings) -> BatchResult:
+    """The rows of a batch read and cleaned: its texts through the model, as Arrow tables
+    (timed as `nlp` and `convert`)."""
     # spaCy is imported where batches are parsed: the parent of worker processes, which only
     # plans and commits batches, never loads it (~0.7 s of its start-up, and its memory)
-    from pipeline.stages.annotate import stream_tables
+    from pipeline.stages.annotate import annotate
 
     work = batch.work
-    clock = time.perf_counter()
-    texts = ((p.document["text"], p.item.doc_id) for p in work if p.annotate)
-    annotations, convert = stream_tables(nlp, texts, batch_size=NLP_BATCH_SIZE)
-    nlp_seconds = time.perf_counter() - clock - convert
-
-    clock = time.perf_counter()
-    now = datetime.now(UTC)
-    tables = {
-        "documents": pa.Table.from_pylist([p.document for p in work], schema=DOCUMENTS),
-        "removed_lines": _removed_table(work),
-        "sentences": annotations.sentences,
-        "tokens": annotations.tokens,
-        "entities": annotations.entities,
-        "files": _files_table(work, batch.spec.code_version, now),
-    }
-    words = pc.sum(pc.invert(annotations.tokens.column("is_punct"))).as_py()
-    convert += time.perf_counter() - clock
+    texts = ((p.item.doc_id, p.document["text"]) for p in work if p.annotate)
+    annotations = annotate(nlp, texts, batch_size=NLP_BATCH_SIZE, timings=timings)
+    with timings.track("convert"):
+        tables = _tables(batch, annotations)
+        words = pc.sum(pc.invert(annotations.tokens.column("is_punct"))).as_py()
     release_memory()
     return BatchResult(
         batch_id=batch.spec.batch_id,
@@ -118,8 +110,21 @@ def annotate_batch(batch: PreparedBatch, nlp: "Language") -> BatchResult:
         touched=_touched_table(batch.unchanged),
         n_rejected=sum(p.document["status"] == "rejected" for p in work),
         n_words=words or 0,
-        seconds={"read_clean": batch.seconds, "nlp": nlp_seconds, "convert": convert},
     )
+
+
+def _tables(batch: PreparedBatch, annotations: "Annotations") -> dict[str, pa.Table]:
+    """The rows of every per-document table and `files` for a batch."""
+    work = batch.work
+    now = datetime.now(UTC)
+    return {
+        "documents": pa.Table.from_pylist([p.document for p in work], schema=DOCUMENTS),
+        "removed_lines": _removed_table(work),
+        "sentences": annotations.sentences,
+        "tokens": annotations.tokens,
+        "entities": annotations.entities,
+        "files": _files_table(work, batch.spec.code_version, now),
+    }
 
 
 def warm_up(nlp: "Language") -> None:
@@ -127,11 +132,11 @@ def warm_up(nlp: "Language") -> None:
     the language model (~0.7 s, loaded at the first text that is not plainly English, which
     each worker met in its first batch of BBC's) and pyarrow's first tables (~0.2 s: it
     imports pandas when installed)."""
-    from pipeline.stages.annotate import stream_tables
+    from pipeline.stages.annotate import annotate
     from pipeline.stages.document import language_identifier
 
     language_identifier()
-    stream_tables(nlp, [("A short text to warm up on.", "warm-up")], batch_size=1)
+    annotate(nlp, [("warm-up", "A short text to warm up on.")], batch_size=1)
 
 
 def release_memory() -> None:

@@ -3,29 +3,26 @@
 one transaction, and delete the rows of files that are gone.
 """
 
-import time
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from pipeline.lake import (
-    Derive,
+from pipeline.lake.documents import (
     FileState,
     delete_documents,
     file_states,
-    single_threaded,
     touch_files,
     write_batch,
 )
+from pipeline.lake.store import LakeWriter
 from pipeline.run.batches import BatchResult, BatchSpec
 from pipeline.run.executors import Executor, InProcess
 from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
 from pipeline.stages.document import WorkItem
 from pipeline.stages.ingest import SeenFile, scan
+from pipeline.timing import Timings
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +47,7 @@ class Plan:
 
 @dataclass(slots=True)
 class SyncReport:
-    """What a sync did; every field is a count or seconds, for the summary and the UI."""
+    """What a sync did; every field is a count, for the summary and the UI."""
 
     files_seen: int = 0
     files_new: int = 0
@@ -67,10 +64,6 @@ class SyncReport:
     words: int = 0
     batches_committed: int = 0
     batches_already_committed: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def add_seconds(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
 
 
 Progress = Callable[[int, int, SyncReport], None]
@@ -78,18 +71,15 @@ Progress = Callable[[int, int, SyncReport], None]
 
 @dataclass(frozen=True, slots=True)
 class Committed:
-    """A batch result once written, with whether it was new and the seconds the commit took."""
+    """A batch result once written, and whether it was new."""
 
     result: BatchResult
     new: bool
-    seconds: float
 
 
-def plan(
-    con: duckdb.DuckDBPyConnection, options: SyncOptions, shards: Collection[int], version: str
-) -> Plan:
+def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], version: str) -> Plan:
     """Which files of these shards need work, from stat calls and the `files` table only."""
-    known = file_states(con, shards)
+    known = file_states(lake, shards)
     seen = [f for f in scan(options.seeds_dir, options.n_shards) if f.shard in shards]
     items, n_new, n_changed = [], 0, 0
     for file in seen:
@@ -182,28 +172,27 @@ def batch_bounds(n_items: int, size: int, *, split_tail: bool = True) -> list[tu
 
 
 def sync(
-    con: duckdb.DuckDBPyConnection,
+    lake: LakeWriter,
     options: SyncOptions,
     shards: Collection[int],
     executor: Executor,
     *,
     version: str,
+    timings: Timings,
     progress: Progress | None = None,
-    derive: Derive | None = None,
 ) -> SyncReport:
-    """Plan, process and commit; `con` must be the writer's connection (lock held). `derive`
-    runs in each batch's transaction, after its rows are in (see `write_batch`)."""
+    """Plan, process and commit, through the writer's connection (lock held). `timings` gets
+    the seconds of each stage: `scan`, `wait` (for the executor: for worker pools, the wall
+    time of NLP), `commit` (the commits' own time) and `commit_wait` (what the run waited for
+    them), and the stages the executor ran (`read_clean`, `nlp`, `convert`)."""
     report = SyncReport()
-    clock = time.perf_counter()
-    the_plan = plan(con, options, shards, version)
-    report.add_seconds("scan", time.perf_counter() - clock)
+    with timings.track("scan"):
+        the_plan = plan(lake, options, shards, version)
     report.files_seen, report.files_unchanged = the_plan.n_seen, the_plan.n_unchanged
     report.files_new, report.files_changed = the_plan.n_new, the_plan.n_changed
-
-    clock = time.perf_counter()
-    report.files_deleted = delete_documents(con, the_plan.deleted)
-    for stage in ("commit", "commit_wait"):
-        report.add_seconds(stage, time.perf_counter() - clock)
+    # deleting is on the run's path, as a commit waited for is
+    with timings.track("commit"), timings.track("commit_wait"):
+        report.files_deleted = delete_documents(lake, the_plan.deleted)
 
     total = len(the_plan.items)
     done = 0
@@ -213,32 +202,27 @@ def sync(
     )
     # Each batch is committed on a second thread while the next one is parsed (DuckDB works
     # without the GIL); one commit at a time, in order, and a failed commit stops the run.
-    # "commit" is the commits' own time, "commit_wait" what the run waited for them.
-    with single_threaded(con), ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
+    with lake.single_threaded(), ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
         pending: Future | None = None
-        for result in _timed(executor.run(specs), report):
+        for result in _waited(executor.run(specs, timings), timings):
             if pending is not None:
-                done += _account(report, _wait(pending, report), progress, total, done)
-            pending = committer.submit(_commit, con, result, derive)
+                done += _account(report, _wait(pending, timings), progress, total, done)
+            pending = committer.submit(_commit, lake, result, timings)
         if pending is not None:
-            _account(report, _wait(pending, report), progress, total, done)
+            _account(report, _wait(pending, timings), progress, total, done)
     return report
 
 
-def _wait(pending: Future, report: SyncReport) -> Committed:
-    clock = time.perf_counter()
-    committed = pending.result()
-    report.add_seconds("commit_wait", time.perf_counter() - clock)
-    return committed
+def _wait(pending: Future, timings: Timings) -> Committed:
+    with timings.track("commit_wait"):
+        return pending.result()
 
 
-def _commit(
-    con: duckdb.DuckDBPyConnection, result: BatchResult, derive: Derive | None
-) -> Committed:
-    clock = time.perf_counter()
-    new = write_batch(con, result.batch_id, result.tables, derive=derive)
-    touch_files(con, result.touched)
-    return Committed(result, new, time.perf_counter() - clock)
+def _commit(lake: LakeWriter, result: BatchResult, timings: Timings) -> Committed:
+    with timings.track("commit"):
+        new = write_batch(lake, result.batch_id, result.tables)
+        touch_files(lake, result.touched)
+    return Committed(result, new)
 
 
 def _account(
@@ -251,28 +235,22 @@ def _account(
         _count(report, result.tables)
     else:
         report.batches_already_committed += 1
-    report.add_seconds("commit", committed.seconds)
     report.files_touched += result.touched.num_rows
     report.files_rejected += result.n_rejected
     report.words += result.n_words
-    for stage, seconds in result.seconds.items():
-        report.add_seconds(stage, seconds)
     files = result.tables["files"].num_rows + result.touched.num_rows
     if progress is not None:
         progress(done + files, total, report)
     return files
 
 
-def _timed(results: Iterator, report: SyncReport) -> Iterator:
+def _waited(results: Iterator[BatchResult], timings: Timings) -> Iterator[BatchResult]:
     """Time spent waiting on the executor, which for worker pools is the wall time of NLP."""
     while True:
-        clock = time.perf_counter()
-        try:
-            result = next(results)
-        except StopIteration:
-            report.add_seconds("wait", time.perf_counter() - clock)
+        with timings.track("wait"):
+            result = next(results, None)
+        if result is None:
             return
-        report.add_seconds("wait", time.perf_counter() - clock)
         yield result
 
 

@@ -1,6 +1,7 @@
-"""Where batches run: in this process, or in a few local worker processes. Each loads the model
-once and runs the same `process_batch`; results come back as Arrow tables for the one writer.
-(The Ray executor lives in pipeline/ray_executor.py so the local path never imports Ray.)
+"""Where batches run: in this process, in a few local worker processes, or on a Ray cluster
+(pipeline/run/ray_executor.py, imported only when asked). Each loads the model once and runs
+the same `process_batch`; results come back as Arrow tables for the one writer, with the
+seconds each stage took in the process that ran it (merged into the run's `Timings`).
 """
 
 import contextlib
@@ -8,48 +9,60 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline.run.batches import BatchResult, BatchSpec, process_batch, warm_up
+from pipeline.settings import DEFAULT_BATCH_DOCS, MODEL, usable_cores
+from pipeline.timing import Timings
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+# A batch's result and the seconds its stages took where it ran.
+Timed = tuple[BatchResult, Mapping[str, float]]
+
 
 class Executor(Protocol):
-    def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]: ...
+    def run(self, specs: Iterable[BatchSpec], timings: Timings) -> Iterator[BatchResult]: ...
 
 
 class InProcess:
-    """One process parses, batch after batch. That is the helper `early_workers(model, 1)`
-    started, if any: its model loaded while this process started Dagster and planned, and it
-    parses on its only thread (see `single_threaded_children`), which this process, with
-    Dagster's threads, cannot. Without one (a run from the UI, a single core) the batches are
-    parsed here and the model loads on first use. Either way each batch is read and cleaned
-    on the thread that parses it: cleaning is Python and holds the GIL, so on a thread ahead
-    it only moved into spaCy's time (over 2,225 BBC texts cleaned on a thread while ~150 were
-    parsed, the parse took 1.23 s longer for 1.17 s of cleaning)."""
+    """One process parses, batch after batch: the helper `Workers.start` started when the
+    machine has a spare core (its model loaded while this process started Dagster and
+    planned, and it parses on its only thread, see `single_threaded_children`, which this
+    process, with Dagster's threads, cannot), else this process (the model loads on first
+    use). Either way each batch is read and cleaned on the thread that parses it: cleaning is
+    Python and holds the GIL, so on a thread ahead it only moved into spaCy's time (over
+    2,225 BBC texts cleaned on a thread while ~150 were parsed, the parse took 1.23 s longer
+    for 1.17 s of cleaning)."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, helper: Pool | None = None) -> None:
         self._model = model
+        self._helper = helper
         self._nlp: Language | None = None
 
-    def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
+    def run(self, specs: Iterable[BatchSpec], timings: Timings) -> Iterator[BatchResult]:
         specs = list(specs)
-        helper = _early.pop((self._model, 1), None)
+        helper, self._helper = self._helper, None
         if helper is not None:
             with helper:  # one worker: its results come back in the order of the specs
-                yield from helper.imap(_run_in_worker, specs)
+                yield from _timed(helper.imap(_run_in_worker, specs), timings)
             return
         for spec in specs:
             if self._nlp is None:
                 self._nlp = _load(self._model)
-            yield process_batch(spec, self._nlp)
+            yield process_batch(spec, self._nlp, timings=timings)
 
 
-_worker_nlp: "Language | None" = None
+def _timed(results: Iterable[Timed], timings: Timings) -> Iterator[BatchResult]:
+    for result, seconds in results:
+        timings.merge(seconds)
+        yield result
+
+
+_worker_nlp: "Language | None" = None  # the model of this worker process, loaded once
 WORKER_NICENESS = 10
 
 
@@ -78,49 +91,76 @@ def _lower_priority() -> None:
         os.nice(WORKER_NICENESS)
 
 
-def _run_in_worker(spec: BatchSpec) -> BatchResult:
+def _run_in_worker(spec: BatchSpec) -> Timed:
     assert _worker_nlp is not None
-    return process_batch(spec, _worker_nlp)
+    timings = Timings()
+    return process_batch(spec, _worker_nlp, timings=timings), timings.seconds
 
 
 class WorkerPool:
     """Batches spread over N local processes (spawned: no forked Dagster or DuckDB state)."""
 
-    def __init__(self, model: str, workers: int) -> None:
+    def __init__(self, model: str, workers: int, pool: Pool | None = None) -> None:
         self._model = model
         self._workers = workers
+        self._pool = pool
 
-    def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
+    def run(self, specs: Iterable[BatchSpec], timings: Timings) -> Iterator[BatchResult]:
         specs = list(specs)
-        early = _early.pop((self._model, self._workers), None)
+        early, self._pool = self._pool, None
         if not specs:
             if early is not None:
                 early.terminate()
             return
         pool = early or _start(self._model, min(self._workers, len(specs)))
         with pool:
-            yield from pool.imap_unordered(_run_in_worker, specs)
+            yield from _timed(pool.imap_unordered(_run_in_worker, specs), timings)
 
 
-# Pools started ahead of their run, by (model, workers); a WorkerPool of that shape takes one.
-_early: dict[tuple[str, int], Pool] = {}
+class Workers:
+    """The spaCy model and where it runs: `workers` local processes, or a Ray cluster at
+    `ray_address`. A Dagster resource: `corpus run` calls `started()` before Dagster starts,
+    so the processes load the model while Dagster starts and the run plans (measured on 2
+    workers over 2,225 BBC files: the first batch went out 8 s into the run and each worker
+    then spent ~2.5 s loading spaCy before it parsed; started early, they parsed ~2 s sooner).
+    The first executor of that shape takes the started processes; any left are stopped when
+    `started()` ends."""
 
+    def __init__(
+        self,
+        model: str = MODEL,
+        workers: int = 1,
+        ray_address: str | None = None,
+        batch_docs: int = DEFAULT_BATCH_DOCS,
+    ) -> None:
+        self.model = model
+        self.workers = max(1, workers)
+        self.ray_address = ray_address
+        self.batch_docs = batch_docs
+        self._early: Pool | None = None
 
-@contextlib.contextmanager
-def early_workers(model: str, workers: int) -> Iterator[None]:
-    """Start the worker processes now, so that they load the model while this process starts
-    Dagster and plans the run, instead of after. Measured on 2 workers over 2,225 BBC files:
-    the first batch went out 8 s into the run and each worker then spent ~2.5 s loading spaCy
-    before it parsed; started early, they parsed from 8.6 s (~2 s sooner: the start-up is
-    CPU-bound, three processes on two cores). A pool that no run took is stopped on exit."""
-    key = (model, workers)
-    _early[key] = _start(model, workers)
-    try:
-        yield
-    finally:
-        pool = _early.pop(key, None)
-        if pool is not None:
-            pool.terminate()
+    @contextlib.contextmanager
+    def started(self) -> Iterator[None]:
+        """Start the worker processes now (a one-process run gets a single-threaded helper
+        when there is a core to spare; a Ray run starts nothing here)."""
+        if not self.ray_address and (self.workers > 1 or usable_cores() > 1):
+            self._early = _start(self.model, self.workers)
+        try:
+            yield
+        finally:
+            pool, self._early = self._early, None
+            if pool is not None:
+                pool.terminate()
+
+    def executor(self) -> Executor:
+        if self.ray_address:
+            from pipeline.run.ray_executor import RayExecutor  # optional extra: only when asked
+
+            return RayExecutor(self.model, self.ray_address, self.workers)
+        early, self._early = self._early, None
+        if self.workers <= 1:
+            return InProcess(self.model, early)
+        return WorkerPool(self.model, self.workers, early)
 
 
 def _start(model: str, workers: int) -> Pool:
@@ -177,11 +217,3 @@ def _stoppable() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def make_executor(model: str, workers: int, ray_address: str | None = None) -> Executor:
-    if ray_address:
-        from pipeline.run.ray_executor import RayExecutor  # optional extra: only when asked
-
-        return RayExecutor(model, ray_address, workers)
-    return InProcess(model) if workers <= 1 else WorkerPool(model, workers)

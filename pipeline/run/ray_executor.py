@@ -25,6 +25,7 @@ from spacy.language import Language
 
 from pipeline.run.batches import BatchResult, BatchSpec, process_batch
 from pipeline.stages.annotate import load_model
+from pipeline.timing import Timings
 from pipeline.versions import code_version
 
 # Retry a batch whose actor died for as long as it takes (Ray Data's own default, stated here
@@ -52,10 +53,13 @@ class Annotator:
         specs = [pickle.loads(blob) for blob in rows.column("spec").to_pylist()]
         for spec in specs:
             self._check_version(spec)
-        results = [process_batch(spec, self._nlp) for spec in specs]
+        results = []
+        for spec in specs:
+            timings = Timings()
+            results.append((process_batch(spec, self._nlp, timings=timings), timings.seconds))
         return pa.table(
             {
-                "batch_id": pa.array([r.batch_id for r in results], pa.string()),
+                "batch_id": pa.array([r.batch_id for r, _ in results], pa.string()),
                 "result": pa.array(
                     [pickle.dumps(r, protocol=PICKLE_PROTOCOL) for r in results],
                     pa.large_binary(),  # 64-bit offsets: no 2 GB cap on one block of results
@@ -85,7 +89,7 @@ class RayExecutor:
         self._address = address
         self._workers = workers
 
-    def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
+    def run(self, specs: Iterable[BatchSpec], timings: Timings) -> Iterator[BatchResult]:
         specs = list(specs)
         if not specs:
             return
@@ -97,7 +101,9 @@ class RayExecutor:
                 if row["batch_id"] in delivered:
                     continue  # a retried task's second delivery
                 delivered.add(row["batch_id"])
-                yield pickle.loads(row["result"])
+                result, seconds = pickle.loads(row["result"])
+                timings.merge(seconds)
+                yield result
 
     def _dataset(self, specs: list[BatchSpec]) -> ray.data.Dataset:
         size = min(pool_size(self._workers), len(specs))

@@ -9,7 +9,7 @@ time it is read. Only entities are walked one by one (a handful per document).
 
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
 from pipeline.settings import MAX_CHARS, MODEL
+from pipeline.timing import Timings
 
 TOKEN_ATTRS = [
     ORTH,
@@ -85,50 +86,42 @@ def load_model(name: str = MODEL) -> Language:
     return nlp
 
 
-def model_version(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'model')}-{nlp.meta['version']}"
-
-
 def annotate(
-    nlp: Language, texts: Iterable[tuple[str, str]], *, batch_size: int = 64
-) -> Annotations:
-    """Annotate (doc_id, text) pairs; the tables hold every document in input order."""
-    pairs = ((text, doc_id) for doc_id, text in texts)
-    return stream_tables(nlp, pairs, batch_size=batch_size)[0]
-
-
-def stream_tables(
     nlp: Language,
     texts: Iterable[tuple[str, str]],
     *,
-    batch_size: int,
+    batch_size: int = 64,
     convert_every: int = CONVERT_EVERY,
-) -> tuple[Annotations, float]:
-    """Annotate (text, doc_id) pairs in spaCy minibatches of `batch_size`, converting every
-    `convert_every` Docs to columns as soon as they are parsed, so only that many Docs (with
-    their tok2vec tensors) are alive at once. Returns the tables and the seconds spent
-    converting (the rest is spaCy's)."""
+    timings: Timings | None = None,
+) -> Annotations:
+    """Annotate (doc_id, text) pairs in spaCy minibatches of `batch_size`; the tables hold
+    every document in input order. Every `convert_every` Docs are converted to columns as soon
+    as they are parsed, so only that many Docs (with their tok2vec tensors) are alive at once.
+    `timings` gets the seconds of `nlp` (spaCy's own) and `convert`."""
+    timings = timings if timings is not None else Timings()
+    started, converting = time.perf_counter(), Timings()
     parts: list[Annotations] = []
-    convert = 0.0
     chunk: list[tuple[Doc, str]] = []
     chunk_texts: list[str] = []
-    contexts = ((text, (doc_id, text)) for text, doc_id in texts)
+    contexts = ((text, (doc_id, text)) for doc_id, text in texts)
     for doc, (doc_id, text) in nlp.pipe(contexts, as_tuples=True, batch_size=batch_size):
         chunk.append((doc, doc_id))
         chunk_texts.append(text)
         if len(chunk) == convert_every:
-            clock = time.perf_counter()
-            parts.append(to_tables(chunk, texts=chunk_texts))
-            convert += time.perf_counter() - clock
+            with converting.track("convert"):
+                parts.append(to_tables(chunk, texts=chunk_texts))
             chunk, chunk_texts = [], []
-    clock = time.perf_counter()
-    parts.append(to_tables(chunk, texts=chunk_texts))
-    tables = Annotations(
-        sentences=pa.concat_tables(p.sentences for p in parts),
-        tokens=pa.concat_tables(p.tokens for p in parts),
-        entities=pa.concat_tables(p.entities for p in parts),
-    )
-    return tables, convert + time.perf_counter() - clock
+    with converting.track("convert"):
+        parts.append(to_tables(chunk, texts=chunk_texts))
+        tables = Annotations(
+            sentences=pa.concat_tables(p.sentences for p in parts),
+            tokens=pa.concat_tables(p.tokens for p in parts),
+            entities=pa.concat_tables(p.entities for p in parts),
+        )
+    convert = converting.seconds["convert"]
+    timings.add("convert", convert)
+    timings.add("nlp", time.perf_counter() - started - convert)
+    return tables
 
 
 def to_tables(docs: list[tuple[Doc, str]], *, texts: list[str] | None = None) -> Annotations:
@@ -241,11 +234,3 @@ def normalise_entity(text: str) -> str:
     norm = SPACES.sub(" ", text.replace("’", "'")).strip(" \"'“”‘’.,:;")
     norm = POSSESSIVE.sub("", LEADING_ARTICLE.sub("", norm)).strip()
     return norm or text.strip()
-
-
-def iter_annotations(
-    nlp: Language, batches: Iterable[list[tuple[str, str]]], *, batch_size: int = 64
-) -> Iterator[Annotations]:
-    """Annotate a stream of batches, one Annotations per input batch."""
-    for batch in batches:
-        yield annotate(nlp, batch, batch_size=batch_size)

@@ -18,7 +18,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from pipeline.cli import main
 from pipeline.explore.report import build_report, write_html
-from pipeline.lake import connect as connect_lake
+from pipeline.lake import Lake
 from tests.conftest import REPO, SEEDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -105,8 +105,8 @@ def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with _dagster_home(tmp_path_factory.mktemp("dagster_home")):
         assert main(["run", "--seeds", str(SEEDS), "--data", str(data)]) == 0
     page = tmp_path_factory.mktemp("report") / "report.html"
-    with connect_lake(data) as con:
-        write_html(page, build_report(con).html)
+    with Lake(data).reader() as reader:
+        write_html(page, build_report(reader).html)
     return page
 
 

@@ -10,10 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.ray_bench import MAX_TEMP_DIR_CHARS, LocalRayCluster
-from pipeline import definitions
-from pipeline.assets.resources import NlpResource
 from pipeline.cli import main
-from pipeline.settings import Settings
 
 N_ARTICLES = 36
 BATCH_DOCS = 4  # several batches per run, so a worker can die with work still to do
@@ -64,26 +61,14 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def run_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pytest.MonkeyPatch]:
     """A private Dagster instance with telemetry off, no ambient RAY_ADDRESS, and small
-    batches (the CLI has no batch-size option, so the resources are built with one)."""
+    batches (the default of `--batch-docs`, read from the environment)."""
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    original = definitions.resources
-
-    def small_batches(settings: Settings) -> dict:
-        found = original(settings)
-        found["nlp"] = NlpResource(
-            model=settings.model,
-            workers=settings.workers,
-            ray_address=settings.ray_address,
-            batch_docs=BATCH_DOCS,
-        )
-        return found
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(home))
         patch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+        patch.setenv("CORPUS_BATCH_DOCS", str(BATCH_DOCS))
         patch.delenv("RAY_ADDRESS", raising=False)
-        patch.setattr(definitions, "resources", small_batches)
         yield patch
 
 

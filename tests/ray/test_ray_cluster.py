@@ -142,8 +142,8 @@ def test_a_local_run_never_imports_ray():
     code = (
         "import sys\n"
         "import pipeline.cli, pipeline.definitions\n"
-        "from pipeline.run.executors import make_executor\n"
-        "make_executor('blank:en', 1); make_executor('blank:en', 2, None)\n"
+        "from pipeline.run.executors import Workers\n"
+        "Workers('blank:en', 1).executor(); Workers('blank:en', 2, None).executor()\n"
         "assert not [m for m in sys.modules if m == 'ray' or m.startswith('ray.')], 'ray'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

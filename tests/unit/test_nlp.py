@@ -2,7 +2,8 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
-from pipeline.stages.annotate import annotate, normalise_entity, stream_tables, to_tables
+from pipeline.stages.annotate import annotate, normalise_entity, to_tables
+from pipeline.timing import Timings
 
 
 def test_entity_norm_groups_possessives_and_articles():
@@ -47,9 +48,11 @@ def test_streamed_minibatches_give_the_same_tables_as_one_conversion():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     texts = [(f"{i}.txt", f"Story {i} starts. It ends in Kyiv on day {i}.") for i in range(7)]
-    streamed, _ = stream_tables(  # converted in groups of 3, 3 and 1
-        nlp, ((text, doc_id) for doc_id, text in texts), batch_size=2, convert_every=3
+    timings = Timings()
+    streamed = annotate(  # converted in groups of 3, 3 and 1
+        nlp, iter(texts), batch_size=2, convert_every=3, timings=timings
     )
+    assert set(timings.seconds) == {"nlp", "convert"}
     whole = to_tables([(doc, doc_id) for doc_id, doc in ((d, nlp(t)) for d, t in texts)])
     assert streamed.tokens.equals(whole.tokens)
     assert streamed.sentences.equals(whole.sentences)

@@ -10,10 +10,10 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipeline.lake import ensure_tables, open_writer
+from pipeline.lake import Lake, LakeWriter
+from pipeline.lake import documents as lake_documents
 from pipeline.lake.aggregates import update_collocation_counts
 from pipeline.run import executors
 from pipeline.run.batches import BatchResult, BatchSpec
@@ -22,13 +22,12 @@ from pipeline.run.executors import (
     WORKER_NICENESS,
     InProcess,
     WorkerPool,
-    _early,
-    early_workers,
+    Workers,
     single_threaded_children,
     thread_count,
 )
-from pipeline.schema import COLLOCATION_TABLES
 from pipeline.settings import DEFAULT_MAX_BYTES
+from pipeline.timing import Timings
 from tests.unit.test_ingest import item_for
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
@@ -36,15 +35,18 @@ SHARDS = range(16)
 
 
 def _sync(seeds: Path, data: Path, version: str = "v1", **options: object) -> SyncReport:
-    with open_writer(data) as con:
-        return sync(
-            con, SyncOptions(seeds, **options), SHARDS, InProcess("blank:en"), version=version
-        )
+    with Lake(data).writer() as lake:
+        executor = InProcess("blank:en")
+        return sync(lake, SyncOptions(seeds, **options), SHARDS, executor, **_run(version))
+
+
+def _run(version: str = "v1") -> dict:
+    return {"version": version, "timings": Timings()}
 
 
 def _rows(data: Path, query: str) -> list[tuple]:
-    with duckdb.connect() as _, open_writer(data) as con:
-        return con.execute(query).fetchall()
+    with Lake(data).writer() as lake:
+        return lake.con.execute(query).fetchall()
 
 
 def test_new_changed_unchanged_and_deleted_files(tmp_path: Path):
@@ -108,56 +110,43 @@ def test_batches_are_full_then_a_tail_of_small_ones_that_covers_every_file_once(
     assert [end - start for start, end in plain] == [200] * 11 + [25]
 
 
-def test_derive_runs_in_each_batch_commit_and_sees_its_rows(tmp_path: Path):
+def _watch_collocation_counts(
+    monkeypatch: pytest.MonkeyPatch, seen: list[tuple[int, int, list[str]]]
+) -> None:
+    """Note, at each batch commit's collocation pass, the documents in the lake, DuckDB's
+    threads and the doc_ids given."""
+
+    def watched(lake: LakeWriter, doc_ids: list[str] | None = None) -> int:
+        threads = int(lake.con.execute("SELECT current_setting('threads')").fetchone()[0])
+        seen.append((lake.count("documents"), threads, doc_ids))
+        return update_collocation_counts(lake, doc_ids)
+
+    monkeypatch.setattr(lake_documents, "update_collocation_counts", watched)
+
+
+def test_collocation_counts_are_kept_by_each_batch_commit_on_one_duckdb_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     seeds.mkdir()
     for name in ("a", "b", "c"):
         (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
-    seen: list[tuple[int, list[str]]] = []
-
-    def derive(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
-        seen.append((con.execute("SELECT count(*) FROM documents").fetchone()[0], doc_ids))
-
-    with open_writer(data) as con:
+    seen: list[tuple[int, int, list[str]]] = []
+    _watch_collocation_counts(monkeypatch, seen)
+    with Lake(data).writer() as lake:
+        lake.con.execute("SET threads = 3")
         options = SyncOptions(seeds, batch_docs=2)
-        sync(con, options, SHARDS, InProcess("blank:en"), version="v1", derive=derive)
-    # once per batch, after that batch's rows are in, given the documents it wrote
-    assert [count for count, _ in seen] == [2, 3]
-    assert sorted(doc_id for _, ids in seen for doc_id in ids) == ["a.txt", "b.txt", "c.txt"]
-    assert [len(ids) for _, ids in seen] == [2, 1]
-
-
-def test_collocation_counts_kept_by_the_batch_commits(tmp_path: Path):
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    seeds.mkdir()
-    for name in ("a", "b", "c"):
-        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
-    with open_writer(data) as con:
-        ensure_tables(con, COLLOCATION_TABLES)
-        options = SyncOptions(seeds, batch_docs=2)
-        executor = InProcess("blank:en")
-        sync(con, options, SHARDS, executor, version="v1", derive=update_collocation_counts)
-        sources = con.execute("SELECT doc_id FROM collocation_sources ORDER BY 1").fetchall()
+        sync(lake, options, SHARDS, InProcess("blank:en"), **_run())
+        # once per batch, after that batch's rows are in, given the documents it wrote
+        assert [(count, threads, len(ids)) for count, threads, ids in seen] == [
+            (2, 1, 2),
+            (3, 1, 1),
+        ]
+        assert sorted(doc_id for *_, ids in seen for doc_id in ids) == ["a.txt", "b.txt", "c.txt"]
+        sources = lake.con.execute("SELECT doc_id FROM collocation_sources ORDER BY 1").fetchall()
         assert sources == [("a.txt",), ("b.txt",), ("c.txt",)]
-        assert update_collocation_counts(con) == 0  # nothing left for the aggregate pass
-
-
-def test_batches_commit_on_one_duckdb_thread_and_the_setting_comes_back(tmp_path: Path):
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    seeds.mkdir()
-    for name in ("a", "b", "c"):
-        (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
-    threads: list[int] = []
-
-    def derive(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
-        threads.append(int(con.execute("SELECT current_setting('threads')").fetchone()[0]))
-
-    with open_writer(data) as con:
-        con.execute("SET threads = 3")
-        options = SyncOptions(seeds, batch_docs=2)
-        sync(con, options, SHARDS, InProcess("blank:en"), version="v1", derive=derive)
-        assert threads == [1, 1]  # both batch commits
-        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
+        assert update_collocation_counts(lake) == 0  # nothing left for the aggregate pass
+        assert lake.con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
 
 
 class _Watched:
@@ -167,8 +156,8 @@ class _Watched:
         self.inner = inner
         self.pids: set[int] = set()
 
-    def run(self, specs: Iterable[BatchSpec]) -> Iterator[BatchResult]:
-        for result in self.inner.run(specs):
+    def run(self, specs: Iterable[BatchSpec], timings: Timings) -> Iterator[BatchResult]:
+        for result in self.inner.run(specs, timings):
             self.pids |= {p.pid for p in multiprocessing.active_children()}
             yield result
 
@@ -178,22 +167,24 @@ def test_a_run_takes_the_workers_started_early_and_stops_them(tmp_path: Path):
     seeds.mkdir()
     for name in "abc":
         (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
-    with early_workers("blank:en", 2):
+    workers = Workers("blank:en", 2)
+    with workers.started():
         early = {p.pid for p in multiprocessing.active_children()}
-        watched = _Watched(WorkerPool("blank:en", 2))
-        with open_writer(data) as con:
-            report = sync(con, SyncOptions(seeds), SHARDS, watched, version="v1")
+        watched = _Watched(workers.executor())
+        with Lake(data).writer() as lake:
+            report = sync(lake, SyncOptions(seeds), SHARDS, watched, **_run())
         assert report.files_processed == 3
         assert len(early) == 2 and watched.pids == early  # no second pool was spawned
     assert multiprocessing.active_children() == []
 
 
 def test_workers_started_early_stop_when_no_run_takes_them_or_there_is_nothing_to_do():
-    with early_workers("blank:en", 2):
+    with Workers("blank:en", 2).started():
         assert len(multiprocessing.active_children()) == 2
     assert multiprocessing.active_children() == []
-    with early_workers("blank:en", 2):
-        assert list(WorkerPool("blank:en", 2).run([])) == []
+    workers = Workers("blank:en", 2)
+    with workers.started():
+        assert list(workers.executor().run([], Timings())) == []
         assert multiprocessing.active_children() == []
 
 
@@ -216,8 +207,9 @@ def _worker_priorities(expected: list[int], timeout: float = 60.0) -> list[int]:
 
 def test_workers_yield_the_cores_to_the_parent_and_load_the_language_model_while_waiting():
     own = os.nice(0)
-    with early_workers("blank:en", 2):
-        pool = _early[("blank:en", 2)]
+    workers = Workers("blank:en", 2)
+    with workers.started():
+        pool = workers._early
         assert pool.map(_language_model_loaded, range(2)) == [True, True]  # before any batch
         expected = [min(own + WORKER_NICENESS, 19)] * 2
         assert _worker_priorities(expected) == expected
@@ -228,10 +220,11 @@ def test_workers_yield_the_cores_to_the_parent_and_load_the_language_model_while
 def test_workers_parse_on_their_only_thread(tmp_path: Path):
     _three_files(tmp_path / "seeds")
     spec = BatchSpec((item_for(tmp_path / "seeds" / "a.txt"),), "v1", DEFAULT_MAX_BYTES, "r")
-    with early_workers("blank:en", 2):
-        pool = _early[("blank:en", 2)]
+    workers = Workers("blank:en", 2)
+    with workers.started():
+        pool = workers._early
         parsed = pool.map(executors._run_in_worker, [spec] * 4, chunksize=1)
-        assert all(result.n_words > 0 for result in parsed)
+        assert all(result.n_words > 0 and seconds["nlp"] > 0 for result, seconds in parsed)
         # (a function of this module would import DuckDB into the worker, with its thread)
         assert [pool.apply_async(thread_count).get() for _ in range(4)] == [1] * 4
 
@@ -264,12 +257,13 @@ def _three_files(seeds: Path) -> None:
 
 def test_a_one_process_run_of_one_batch_parses_in_the_helper_started_early(tmp_path: Path):
     _three_files(tmp_path / "seeds")
-    with early_workers("blank:en", 1):
+    workers = Workers("blank:en", 1)
+    with workers.started():
         helper = {p.pid for p in multiprocessing.active_children()}
-        in_process = InProcess("blank:en")
+        in_process = workers.executor()
         watched = _Watched(in_process)
-        with open_writer(tmp_path / "data") as con:
-            report = sync(con, SyncOptions(tmp_path / "seeds"), SHARDS, watched, version="v1")
+        with Lake(tmp_path / "data").writer() as lake:
+            report = sync(lake, SyncOptions(tmp_path / "seeds"), SHARDS, watched, **_run())
         assert report.files_processed == 3 and report.batches_committed == 1
         assert len(helper) == 1 and watched.pids == helper
         assert in_process._nlp is None  # this process never loaded the model
@@ -278,19 +272,21 @@ def test_a_one_process_run_of_one_batch_parses_in_the_helper_started_early(tmp_p
 
 def test_a_longer_one_process_run_parses_every_batch_in_the_helper_in_order(tmp_path: Path):
     _three_files(tmp_path / "seeds")
-    with early_workers("blank:en", 1):
+    workers = Workers("blank:en", 1)
+    with workers.started():
         helper = {p.pid for p in multiprocessing.active_children()}
-        in_process = InProcess("blank:en")
+        in_process = workers.executor()
         watched = _Watched(in_process)
-        with open_writer(tmp_path / "data") as con:
+        with Lake(tmp_path / "data").writer() as lake:
             options = SyncOptions(tmp_path / "seeds", batch_docs=1)
-            report = sync(con, options, SHARDS, watched, version="v1")
+            report = sync(lake, options, SHARDS, watched, **_run())
         assert report.files_processed == 3 and report.batches_committed == 3
         assert len(helper) == 1 and watched.pids == helper and in_process._nlp is None
-        assert _early.get(("blank:en", 1)) is None  # the run took the helper and stopped it
+        assert workers._early is None  # the run took the helper and stopped it
     specs = _one_file_specs(tmp_path / "seeds")
-    with early_workers("blank:en", 1):
-        results = list(InProcess("blank:en").run(specs))
+    workers = Workers("blank:en", 1)
+    with workers.started():
+        results = list(workers.executor().run(specs, Timings()))
         assert [r.batch_id for r in results] == [spec.batch_id for spec in specs]
     assert multiprocessing.active_children() == []
 
@@ -304,12 +300,12 @@ def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_th
     processed: list[tuple[str, str]] = []
     real_process = executors.process_batch
 
-    def process(spec: BatchSpec, nlp: object) -> BatchResult:
+    def process(spec: BatchSpec, nlp: object, *, timings: Timings) -> BatchResult:
         processed.append((spec.items[0].doc_id, threading.current_thread().name))
-        return real_process(spec, nlp)
+        return real_process(spec, nlp, timings=timings)
 
     monkeypatch.setattr(executors, "process_batch", process)
-    results = InProcess("blank:en").run(specs)
+    results = InProcess("blank:en").run(specs, Timings())
     first = next(results)
     assert [doc for doc, _ in processed] == ["a.txt"]  # nothing read ahead of the run
     rest = list(results)
@@ -323,10 +319,12 @@ def test_one_process_reads_each_batch_when_the_run_asks_for_it_on_the_parsing_th
 
 STOP_WHILE_IGNORING_SIGTERM = """
 import multiprocessing, signal
-from pipeline.run.executors import InProcess, early_workers
+from pipeline.run.executors import Workers
+from pipeline.timing import Timings
 signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as after a Dagster run started in the background
-with early_workers("blank:en", 1):
-    assert list(InProcess("blank:en").run([])) == []  # nothing to parse: the helper is stopped
+workers = Workers("blank:en", 1)
+with workers.started():
+    assert list(workers.executor().run([], Timings())) == []  # nothing to parse: helper stopped
 assert multiprocessing.active_children() == []
 """
 

@@ -1,5 +1,5 @@
 """Search, keyword in context, the collocation and timeline SQL, and the HTML report, over small
-hand-made tables in the lake's schemas (in-memory DuckDB, no model)."""
+hand-made tables in the lake's schemas (in-memory DuckDB wrapped as a lake writer, no model)."""
 
 import re
 from datetime import UTC, date, datetime
@@ -9,9 +9,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipeline.explore import ExploreError, format_kwic, kwic, search
+from pipeline.explore import ExploreError
+from pipeline.explore.kwic import format_kwic, kwic
 from pipeline.explore.report import ReportError, build_report
-from pipeline.lake import ensure_tables
+from pipeline.explore.search import search
+from pipeline.lake import LakeWriter
 from pipeline.lake.aggregates import AGGREGATES_DIR, update_collocation_counts
 from pipeline.schema import BASE_TABLES, COLLOCATION_TABLES, TEXT_REUSE
 
@@ -122,8 +124,8 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def aggregate(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple]:
     if name == "collocations":  # summed from per-document counts, derived for what changed
-        ensure_tables(con, COLLOCATION_TABLES)
-        update_collocation_counts(con)
+        LakeWriter(con).ensure_tables(COLLOCATION_TABLES)
+        update_collocation_counts(LakeWriter(con))
     query = (AGGREGATES_DIR / f"{name}.sql").read_text()
     con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
     return con.execute(f"SELECT * FROM {name}").fetchall()
@@ -133,7 +135,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple]:
 
 
 def test_search_ranks_the_document_with_every_term_first(con, tmp_path: Path):
-    hits = search(con, "oil depot Brest", cache=tmp_path / "search.duckdb")
+    hits = search(LakeWriter(con), "oil depot Brest", cache=tmp_path / "search.duckdb")
     assert hits[0].doc_id == "a.txt"
     assert [h.rank for h in hits] == [1, 2, 3] and hits[0].score > hits[1].score >= hits[2].score
     assert hits[0].title == "Oil depot fire" and hits[0].published_date == date(2022, 2, 27)
@@ -142,7 +144,7 @@ def test_search_ranks_the_document_with_every_term_first(con, tmp_path: Path):
 
 
 def test_search_stems_and_marks_inflected_forms(con, tmp_path: Path):
-    hits = search(con, "depot attack", cache=tmp_path / "search.duckdb")
+    hits = search(LakeWriter(con), "depot attack", cache=tmp_path / "search.duckdb")
     by_id = {h.doc_id: h for h in hits}
     assert set(by_id) == {"a.txt", "c.txt"}
     assert "[Attacks]" in by_id["c.txt"].snippet and "[depots]" in by_id["c.txt"].snippet
@@ -150,34 +152,34 @@ def test_search_stems_and_marks_inflected_forms(con, tmp_path: Path):
 
 def test_search_cache_is_rebuilt_only_when_documents_change(con, tmp_path: Path):
     cache = tmp_path / "search.duckdb"
-    search(con, "oil", cache=cache)
+    search(LakeWriter(con), "oil", cache=cache)
     built = cache.stat().st_mtime_ns
-    search(con, "talks", cache=cache)
+    search(LakeWriter(con), "talks", cache=cache)
     assert cache.stat().st_mtime_ns == built  # same documents: the cache is reused
     add_document(con, "d.txt", "Grain", None, "Grain exports from Odesa resumed.")
-    assert [h.doc_id for h in search(con, "Odesa grain", cache=cache)] == ["d.txt"]
+    assert [h.doc_id for h in search(LakeWriter(con), "Odesa grain", cache=cache)] == ["d.txt"]
     assert cache.stat().st_mtime_ns != built
 
 
 def test_search_refuses_bad_input(con, tmp_path: Path):
     cache = tmp_path / "search.duckdb"
     with pytest.raises(ExploreError, match="empty"):
-        search(con, "   ", cache=cache)
+        search(LakeWriter(con), "   ", cache=cache)
     with pytest.raises(ExploreError, match="stop words"):
-        search(con, "the and of", cache=cache)
+        search(LakeWriter(con), "the and of", cache=cache)
     with pytest.raises(ExploreError, match="limit"):
-        search(con, "oil", cache=cache, limit=0)
-    assert search(con, "zeppelin", cache=cache) == []
+        search(LakeWriter(con), "oil", cache=cache, limit=0)
+    assert search(LakeWriter(con), "zeppelin", cache=cache) == []
     con.execute("DELETE FROM documents")
     with pytest.raises(ExploreError, match="no documents"):
-        search(con, "oil", cache=cache)
+        search(LakeWriter(con), "oil", cache=cache)
 
 
 # --- keyword in context ----------------------------------------------------------------------
 
 
 def test_kwic_is_case_insensitive_and_aligned(con):
-    result = kwic(con, "belarus", window=3)
+    result = kwic(LakeWriter(con), "belarus", window=3)
     assert result.total == 3
     assert [(x.doc_id, x.keyword) for x in result.lines] == [
         ("a.txt", "Belarus"), ("c.txt", "Belarus"), ("c.txt", "BELARUS")
@@ -192,27 +194,27 @@ def test_kwic_is_case_insensitive_and_aligned(con):
 
 
 def test_kwic_window_and_limit(con):
-    result = kwic(con, "depot", window=1, limit=1)
+    result = kwic(LakeWriter(con), "depot", window=1, limit=1)
     assert result.total == 3 and len(result.lines) == 1
     assert (result.lines[0].left, result.lines[0].right) == ("oil ", " near")
 
 
 def test_kwic_lemma_matches_every_form(con):
-    exact = kwic(con, "attack")
+    exact = kwic(LakeWriter(con), "attack")
     assert [x.keyword for x in exact.lines] == ["attack"]
-    forms = kwic(con, "attack", lemma=True)
+    forms = kwic(LakeWriter(con), "attack", lemma=True)
     assert sorted(x.keyword for x in forms.lines) == ["Attacks", "attack", "attacked"]
     # an inflected form finds its lemma's other forms too
-    assert forms.lines == kwic(con, "ATTACKED", lemma=True).lines
+    assert forms.lines == kwic(LakeWriter(con), "ATTACKED", lemma=True).lines
 
 
 def test_kwic_refuses_bad_input(con):
     for word, message in (("", "empty"), ("oil depot", "one word")):
         with pytest.raises(ExploreError, match=message):
-            kwic(con, word)
+            kwic(LakeWriter(con), word)
     with pytest.raises(ExploreError, match="window"):
-        kwic(con, "oil", window=-1)
-    assert kwic(con, "zeppelin").total == 0
+        kwic(LakeWriter(con), "oil", window=-1)
+    assert kwic(LakeWriter(con), "zeppelin").total == 0
 
 
 # --- aggregates ------------------------------------------------------------------------------
@@ -250,8 +252,8 @@ def test_collocation_counts_are_derived_only_for_what_changed(con):
     _remove_document(con, "x0.txt")
     _remove_document(con, "x1.txt")  # changed: new text, new content hash
     add_document(con, "x1.txt", "x", None, "Oil traders met in Minsk. Oil traders burned money.")
-    assert update_collocation_counts(con) == 2  # new.txt and x1.txt; the rest are kept
-    assert update_collocation_counts(con) == 0
+    assert update_collocation_counts(LakeWriter(con)) == 2  # new.txt and x1.txt; the rest are kept
+    assert update_collocation_counts(LakeWriter(con)) == 0
     incremental = aggregate(con, "collocations")
     for table in COLLOCATION_TABLES:
         con.execute(f"DELETE FROM {table}")
@@ -267,9 +269,11 @@ def test_collocation_counts_of_a_batch_look_only_at_its_documents(con):
     aggregate(con, "collocations")
     add_document(con, "new.txt", "x", None, "Oil depot fire. The big oil depot burned again.")
     add_document(con, "other.txt", "x", None, "Oil traders met in Minsk. Oil traders met again.")
-    assert update_collocation_counts(con, ["new.txt"]) == 1  # other.txt is not its batch's
-    assert update_collocation_counts(con, ["new.txt"]) == 0
-    assert update_collocation_counts(con) == 1  # the aggregate pass catches other.txt
+    assert (
+        update_collocation_counts(LakeWriter(con), ["new.txt"]) == 1
+    )  # other.txt is not its batch's
+    assert update_collocation_counts(LakeWriter(con), ["new.txt"]) == 0
+    assert update_collocation_counts(LakeWriter(con)) == 1  # the aggregate pass catches other.txt
     incremental = aggregate(con, "collocations")
     for table in COLLOCATION_TABLES:
         con.execute(f"DELETE FROM {table}")
@@ -298,7 +302,7 @@ def _report_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_report_is_one_offline_page_with_inline_svg(con):
     _report_tables(con)
-    report = build_report(con, now=datetime(2024, 3, 6, tzinfo=UTC))
+    report = build_report(LakeWriter(con), now=datetime(2024, 3, 6, tzinfo=UTC))
     page = report.html
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 4
     for chart in ("documents-per-day", "top-entities", "entity-timelines", "removed-lines"):
@@ -318,10 +322,10 @@ def test_report_lists_reuse_pairs_when_the_table_exists(con):
             "share_a": 0.5, "share_b": 0.25, "n_aligned": 2}  # fmt: skip
     con.register("pairs", pa.Table.from_pylist([pair], schema=TEXT_REUSE))
     con.execute("CREATE TABLE text_reuse AS SELECT * FROM pairs")
-    page = build_report(con).html
+    page = build_report(LakeWriter(con)).html
     assert "<td>rewrite</td>" in page and "0.420" in page and "No text_reuse" not in page
 
 
 def test_report_needs_the_aggregates(con):
     with pytest.raises(ReportError, match="entity_counts"):
-        build_report(con)
+        build_report(LakeWriter(con))

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.runs import kill_group
+from tests.pipeline.runs import kill_group
 
 
 @pytest.fixture

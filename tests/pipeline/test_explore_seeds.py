@@ -11,10 +11,10 @@ import pytest
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.assets.report import corpus_report
-from pipeline.assets.resources import LakeResource
 from pipeline.cli import main
-from pipeline.explore import SEARCH_CACHE, search
-from pipeline.lake import connect
+from pipeline.explore.search import search
+from pipeline.lake import Lake, connect
+from pipeline.lake.search import SEARCH_CACHE
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -52,8 +52,8 @@ def test_search_ranks_the_brest_article_first(lake: Path, capsys):
     first = out.splitlines()[0]
     assert first.startswith(" 1. score ") and first.endswith("000_091a0a5e8adf2034.txt")
     assert "[Brest]" in out and "[oil]" in out
-    with connect(lake) as con:
-        hits = search(con, "oil depot Brest", cache=lake / SEARCH_CACHE, limit=3)
+    with Lake(lake).reader() as reader:
+        hits = search(reader, "oil depot Brest", cache=lake / SEARCH_CACHE, limit=3)
     assert hits[0].doc_id == "000_091a0a5e8adf2034.txt"
     assert (lake / SEARCH_CACHE).is_file()
 
@@ -111,7 +111,7 @@ def test_report_command_writes_an_offline_page(lake: Path, capsys, tmp_path: Pat
 
 
 def test_report_asset_writes_next_to_the_lake(lake: Path):
-    result = dg.materialize([corpus_report], resources={"lake": LakeResource(data_dir=str(lake))})
+    result = dg.materialize([corpus_report], resources={"lake": Lake(lake)})
     assert result.success
     metadata = result.asset_materializations_for_node("corpus_report")[0].metadata
     assert metadata["path"].value == str(lake / "report.html")

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from pipeline.cli import main as corpus_main
-from pipeline.lake import NoLakeError, connect, open_writer, writer_lock
+from pipeline.lake import Lake, NoLakeError, connect
 from pipeline.run.engine import batch_bounds
-from tests.integration.runs import CORPUS, start
+from tests.pipeline.runs import CORPUS, start
 
 N_FILES = 30
 BATCH_DOCS = 5
@@ -169,7 +169,7 @@ def test_two_runs_at_once_one_refuses_and_the_other_completes(
 def test_a_run_refuses_at_once_while_another_holds_the_lock(tmp_path: Path) -> None:
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     make_seeds(seeds)
-    with writer_lock(data):
+    with Lake(data).hold():
         result = subprocess.run(
             [CORPUS, "run", "--seeds", str(seeds), "--data", str(data)],
             env=environment(tmp_path),
@@ -189,12 +189,14 @@ def test_a_run_refuses_at_once_while_another_holds_the_lock(tmp_path: Path) -> N
 def small_lake(tmp_path: Path) -> Path:
     """A lake with two documents, written without the model."""
     data = tmp_path / "data"
-    with open_writer(data) as con:
-        con.execute(
+    with Lake(data).writer() as lake:
+        lake.con.execute(
             "INSERT INTO documents (doc_id, status, text) "
             "VALUES ('a.txt', 'ok', 'Alpha.'), ('b.txt', 'ok', 'Beta.')"
         )
-        con.execute("INSERT INTO files (doc_id, status) VALUES ('a.txt', 'ok'), ('b.txt', 'ok')")
+        lake.con.execute(
+            "INSERT INTO files (doc_id, status) VALUES ('a.txt', 'ok'), ('b.txt', 'ok')"
+        )
     return data
 
 
@@ -227,9 +229,11 @@ def test_sql_answers_a_query_read_only(small_lake: Path, capsys: pytest.CaptureF
 def test_sql_reads_while_the_writer_lock_is_held(
     small_lake: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    with open_writer(small_lake) as con:
-        con.execute("BEGIN")
-        con.execute("INSERT INTO documents (doc_id, status, text) VALUES ('c.txt', 'ok', 'C.')")
+    with Lake(small_lake).writer() as lake:
+        lake.con.execute("BEGIN")
+        lake.con.execute(
+            "INSERT INTO documents (doc_id, status, text) VALUES ('c.txt', 'ok', 'C.')"
+        )
         assert count_documents(capsys, small_lake) == 2  # not committed: not seen
-        con.execute("COMMIT")
+        lake.con.execute("COMMIT")
         assert count_documents(capsys, small_lake) == 3

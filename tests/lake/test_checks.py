@@ -1,6 +1,7 @@
 import duckdb
 
-from pipeline.assets.checks import _missing_columns
+from pipeline.lake import LakeReader
+from pipeline.lake.store import missing_columns
 from pipeline.schema import BASE_TABLES
 
 
@@ -12,7 +13,7 @@ def _tables_as_declared() -> duckdb.DuckDBPyConnection:
 
 
 def test_tables_as_declared_pass_the_schema_check():
-    assert _missing_columns(_tables_as_declared()) == []
+    assert missing_columns(LakeReader(_tables_as_declared()), BASE_TABLES) == []
 
 
 def test_the_schema_check_names_a_missing_and_a_mistyped_column():
@@ -20,7 +21,7 @@ def test_the_schema_check_names_a_missing_and_a_mistyped_column():
     con.execute("ALTER TABLE files DROP COLUMN first_seen")
     con.execute("ALTER TABLE tokens ALTER COLUMN lemma TYPE INTEGER")
     con.execute("DROP TABLE entities")
-    problems = _missing_columns(con)
+    problems = missing_columns(LakeReader(con), BASE_TABLES)
     assert "files.first_seen TIMESTAMP WITH TIME ZONE" in problems
     assert "tokens.lemma VARCHAR" in problems
     assert {p.split(".")[0] for p in problems} == {"files", "tokens", "entities"}

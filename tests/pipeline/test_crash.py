@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.cli import main as corpus_main
 from pipeline.lake import NoLakeError, connect
-from tests.integration.runs import kill_group, start
+from tests.pipeline.runs import kill_group, start
 
 N_FILES = 60
 BATCH_DOCS = 6  # ten commits, about a second apart

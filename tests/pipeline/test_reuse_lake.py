@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.assets.reuse import REUSE_VERSION
 from pipeline.cli import main
-from pipeline.lake import connect, open_writer
+from pipeline.lake import Lake, connect
 from pipeline.lake.reuse import update_reuse
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -55,9 +55,9 @@ def test_a_new_copy_is_compared_alone_and_old_pairs_are_kept(folder: Path) -> No
     assert ("000_091a0a5e8adf2034.txt", COPY, "exact") in [p[:3] for p in pairs]
 
     # a full pass (as after a change of reuse's code) finds the same pairs
-    with open_writer(data) as con:
-        full = update_reuse(con, REUSE_VERSION + "-next", state=("test", "full"))
-        update_reuse(con, REUSE_VERSION, state=("test", "back"))  # as the code is again
+    with Lake(data).writer() as lake:
+        full = update_reuse(lake, REUSE_VERSION + "-next", state=("test", "full"))
+        update_reuse(lake, REUSE_VERSION, state=("test", "back"))  # as the code is again
     assert full.full and full.compared == 4
     assert [p[:3] for p in _pairs(data)] == [p[:3] for p in pairs]
 
@@ -96,9 +96,9 @@ def test_a_changed_document_gets_the_pairs_a_full_pass_finds(folder: Path) -> No
     assert (meta["documents_compared"], meta["full_pass"]) == (1, False)
     incremental = _pairs(data)
     assert [p[:3] for p in incremental] == [(*REWRITE, "exact")]
-    with open_writer(data) as con:
-        update_reuse(con, REUSE_VERSION + "-next", state=("test", "full"))
-        orphans = con.execute(
+    with Lake(data).writer() as lake:
+        update_reuse(lake, REUSE_VERSION + "-next", state=("test", "full"))
+        orphans = lake.con.execute(
             "SELECT count(*) FROM reused_sentences AS s ANTI JOIN text_reuse AS p "
             "USING (doc_a, doc_b)"
         ).fetchone()[0]

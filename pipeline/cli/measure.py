@@ -1,0 +1,40 @@
+"""`corpus bench`, `corpus bench-ray` and `corpus eval-cleaning`: the measuring tools, which live
+in the sibling `bench` package and are imported only here, when one of them runs."""
+
+import argparse
+import sys
+
+from pipeline.settings import from_environment
+
+
+def bench(args: argparse.Namespace) -> int:
+    from bench.bench import run_bench  # only the benchmark needs it
+
+    if not args.corpus.is_dir():
+        print(f"corpus bench: skipped, no corpus at {args.corpus} (give --corpus DIR)")
+        return 0
+    run_bench(
+        args.corpus.resolve(),
+        copies=max(1, args.copies),
+        workers=max(1, args.workers),
+        model=from_environment().model,
+        limit=args.limit,
+    )
+    return 0
+
+
+def bench_ray(args: argparse.Namespace) -> int:
+    from bench.ray_bench import bench_ray as run_ray_bench  # Ray is an optional extra
+
+    run_ray_bench(args.corpus.resolve(), files=max(1, args.files), out=sys.stdout)
+    return 0
+
+
+def eval_cleaning(args: argparse.Namespace) -> int:
+    from bench.cleaning_eval import run_eval  # only the evaluation needs trafilatura's scorer
+
+    if not (args.dataset / "ground-truth.json").is_file():
+        print(f"corpus eval-cleaning: skipped, no dataset at {args.dataset} (give --dataset DIR)")
+        return 0
+    run_eval(args.dataset.resolve(), out=sys.stdout)
+    return 0

@@ -1,0 +1,2 @@
+-- The temporary content tokens are no longer needed.
+DROP TABLE collocation_content

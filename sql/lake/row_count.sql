@@ -1,0 +1,2 @@
+-- The rows of one table.
+SELECT count(*) FROM {table}

@@ -1,0 +1,2 @@
+-- Aligned sentence pairs of the reported pairs.
+SELECT count(*) FROM reused_sentences
