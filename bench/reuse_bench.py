@@ -21,7 +21,9 @@ import polars as pl
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.stages.reuse import EXACT, NEAR_DUPLICATE, REWRITE, find_reuse
+from pipeline.stages.reuse import detect, sign_documents, signed_ids
+from pipeline.stages.reuse.index import content_lemmas
+from pipeline.stages.reuse.pairs import EXACT, NEAR_DUPLICATE, REWRITE
 
 DEFAULT_CORPUS = Path("/work/shared/corpora/bbc-news")
 # Documents per spaCy batch: large enough to amortise the pipeline, small enough to report
@@ -35,6 +37,25 @@ EXAMPLES_PER_KIND = 3
 SENTENCES_PER_EXAMPLE = 3
 SENTENCE_CHARS = 150
 KINDS = (EXACT, NEAR_DUPLICATE, REWRITE)
+
+
+# The columns of the lake's `tokens` table that text reuse reads.
+TOKEN_SCHEMA = {
+    "doc_id": pl.String,
+    "sent_idx": pl.Int32,
+    "tok_idx": pl.Int32,
+    "text": pl.String,
+    "lemma": pl.String,
+    "pos": pl.String,
+    "is_stop": pl.Boolean,
+    "is_punct": pl.Boolean,
+}
+
+
+def find_reuse(documents: pl.DataFrame, tokens: pl.DataFrame) -> tuple:
+    """Every pair of a corpus held in memory: documents (doc_id, text), tokens as the lake's."""
+    signatures = sign_documents(documents.with_columns(source=pl.lit("")))
+    return detect(signatures, content_lemmas(signed_ids(signatures), tokens))
 
 
 @dataclass(frozen=True)
@@ -104,16 +125,7 @@ def annotate(nlp: Language, documents: pl.DataFrame, *, out: TextIO | None = Non
     return Annotation(
         tokens=pl.DataFrame(
             tokens,
-            schema={
-                "doc_id": pl.String,
-                "sent_idx": pl.Int32,
-                "tok_idx": pl.Int32,
-                "text": pl.String,
-                "lemma": pl.String,
-                "pos": pl.String,
-                "is_stop": pl.Boolean,
-                "is_punct": pl.Boolean,
-            },
+            schema=TOKEN_SCHEMA,
             orient="row",
         ),
         sentences=pl.DataFrame(

@@ -21,62 +21,17 @@ from pipeline.settings import KWIC_WIDTH, PROJECT_DIR, REPORT_FILE, SHARED_DIR, 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _run(args: argparse.Namespace) -> int:
-    from pipeline.cli.run import run
-
-    return run(args)
-
-
-def _backfill(args: argparse.Namespace) -> int:
-    from pipeline.cli.run import backfill
-
-    return backfill(args)
-
-
-def _sql(args: argparse.Namespace) -> int:
-    from pipeline.cli.query import sql
-
-    return sql(args)
-
-
-def _bench(args: argparse.Namespace) -> int:
-    from pipeline.cli.measure import bench
-
-    return bench(args)
-
-
-def _bench_ray(args: argparse.Namespace) -> int:
-    from pipeline.cli.measure import bench_ray
-
-    return bench_ray(args)
-
-
-def _eval_cleaning(args: argparse.Namespace) -> int:
-    from pipeline.cli.measure import eval_cleaning
-
-    return eval_cleaning(args)
-
-
-def _search(args: argparse.Namespace) -> int:
-    from pipeline.cli.explore import search_command
-
-    return search_command(args)
-
-
-def _kwic(args: argparse.Namespace) -> int:
-    from pipeline.cli.explore import kwic_command
-
-    return kwic_command(args)
-
-
-def _report(args: argparse.Namespace) -> int:
-    from pipeline.cli.explore import report_command
-
-    return report_command(args)
-
-
-def _handler(parser: argparse.ArgumentParser, handler: Handler) -> None:
-    parser.set_defaults(handler=handler)
+def _handle(args: argparse.Namespace) -> int:
+    """Run the command given, importing only its group's module (see the module docstring)."""
+    if args.command in ("run", "backfill"):
+        from pipeline.cli import run as group
+    elif args.command == "sql":
+        from pipeline.cli import query as group
+    elif args.command in ("search", "kwic", "report"):
+        from pipeline.cli import explore as group
+    else:
+        from pipeline.cli import measure as group
+    return group.HANDLERS[args.command](args)
 
 
 def _dirs(parser: argparse.ArgumentParser, *, seeds: bool = True) -> None:
@@ -103,20 +58,17 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 def _pipeline_commands(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="bring every table up to date with the folder")
     _run_options(run)
-    _handler(run, _run)
 
     backfill = sub.add_parser("backfill", help="re-process files even if unchanged")
     _run_options(backfill)
     target = backfill.add_mutually_exclusive_group(required=True)
     target.add_argument("--all", action="store_true", help="every file")
     target.add_argument("files", nargs="*", default=[], help="paths relative to the folder")
-    _handler(backfill, _backfill)
 
     sql = sub.add_parser("sql", help="run DuckDB SQL (inline or a .sql file) read-only")
     sql.add_argument("query", help="SQL text, or the path of a .sql file")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _dirs(sql, seeds=False)
-    _handler(sql, _sql)
 
 
 def _measuring_commands(sub: argparse._SubParsersAction) -> None:
@@ -125,17 +77,14 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--copies", type=int, default=4, help="replicas for the scale phases")
     bench.add_argument("--workers", type=int, default=2, help="processes for the pooled runs")
     bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
-    _handler(bench, _bench)
 
     ray_bench = sub.add_parser("bench-ray", help="local 1 process vs 2 workers vs Ray cluster")
     ray_bench.add_argument("--corpus", type=Path, default=SHARED_DIR / "corpora" / "bbc-news")
     ray_bench.add_argument("--files", type=int, default=400, help="files, the same for all three")
-    _handler(ray_bench, _bench_ray)
 
     evaluate = sub.add_parser("eval-cleaning", help="score cleaning against ground truth")
     default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
     evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")
-    _handler(evaluate, _eval_cleaning)
 
 
 def _exploring_commands(sub: argparse._SubParsersAction) -> None:
@@ -143,7 +92,6 @@ def _exploring_commands(sub: argparse._SubParsersAction) -> None:
     search.add_argument("query", help="words to look for, e.g. 'oil depot Brest'")
     search.add_argument("--limit", type=int, default=10, help="documents to show")
     _dirs(search, seeds=False)
-    _handler(search, _search)
 
     kwic = sub.add_parser("kwic", help="a word in context, lines aligned on the word")
     kwic.add_argument("word", help="the word (case-insensitive)")
@@ -152,12 +100,10 @@ def _exploring_commands(sub: argparse._SubParsersAction) -> None:
     kwic.add_argument("--limit", type=int, default=50, help="lines to show")
     kwic.add_argument("--width", type=int, default=KWIC_WIDTH, help="characters of context")
     _dirs(kwic, seeds=False)
-    _handler(kwic, _kwic)
 
     report = sub.add_parser("report", help="write an offline HTML report with charts")
     report.add_argument("--out", type=Path, help=f"the HTML file (default: DATA/{REPORT_FILE})")
     _dirs(report, seeds=False)
-    _handler(report, _report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
     try:
-        return args.handler(args)
+        return _handle(args)
     except UserError as error:
         print(f"corpus {args.command}: {error}", file=sys.stderr)
         return 1

@@ -66,3 +66,6 @@ def report_command(args: argparse.Namespace) -> int:
         write_html(out, report.html)
     print(out)
     return 0
+
+
+HANDLERS = {"search": search_command, "kwic": kwic_command, "report": report_command}

@@ -38,3 +38,6 @@ def eval_cleaning(args: argparse.Namespace) -> int:
         return 0
     run_eval(args.dataset.resolve(), out=sys.stdout)
     return 0
+
+
+HANDLERS = {"bench": bench, "bench-ray": bench_ray, "eval-cleaning": eval_cleaning}

@@ -53,3 +53,6 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
 def _cell(value: object, limit: int = 80) -> str:
     text = "NULL" if value is None else str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+HANDLERS = {"sql": sql}

@@ -149,3 +149,6 @@ def _materialization_metadata(result: dg.ExecuteInProcessResult, asset: str) -> 
         if materialization.asset_key == dg.AssetKey(asset):
             return {k: v.value for k, v in materialization.metadata.items()}
     return {}
+
+
+HANDLERS = {"run": run, "backfill": backfill}

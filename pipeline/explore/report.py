@@ -8,28 +8,19 @@ Dagster here.
 """
 
 import html
-import io
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-import matplotlib as mpl
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
+from pipeline.explore.charts import bar_chart, per_day_chart, timeline_chart
 from pipeline.lake.store import LakeReader
 
 REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "boilerplate_rules")
 TOP_ENTITIES = 15
 TIMELINE_ENTITIES = 5
 REUSE_PAIRS = 20
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd")
-SVG_START = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
-SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 
 
 class ReportError(ValueError):
@@ -163,90 +154,6 @@ def write_html(path: Path, page: str) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-
-
-# --- charts ----------------------------------------------------------------------------------
-
-
-def _figure(height: float = 3.2) -> Figure:
-    figure = Figure(figsize=(8, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def svg(figure: Figure, name: str) -> str:
-    """The figure as an inline <svg> element: no XML prolog, no metadata, ids unique by `name`."""
-    buffer = io.StringIO()
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
-        figure.savefig(buffer, format="svg")
-    text = SVG_START.sub("", buffer.getvalue(), count=1)
-    return SVG_METADATA.sub("", text, count=1).strip()
-
-
-def per_day_chart(days: Sequence[DayCount]) -> str:
-    figure = _figure()
-    ax = figure.add_subplot()
-    for first_seen, color, label in (
-        (False, COLORS[0], "published"),
-        (True, COLORS[1], "undated: day first seen"),
-    ):
-        points = [d for d in days if d.date_is_first_seen == first_seen]
-        if points:
-            x, y = [d.day for d in points], [d.documents for d in points]
-            ax.vlines(x, 0, y, colors=color, linewidth=2)
-            ax.plot(x, y, "o", color=color, label=label)
-    ax.set_ylabel("documents")
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", frameon=False)
-    figure.autofmt_xdate()
-    return svg(figure, "documents-per-day")
-
-
-def bar_chart(labels: Sequence[str], values: Sequence[int], xlabel: str, name: str) -> str:
-    figure = _figure(height=max(1.6, 0.3 * len(labels) + 0.8))
-    ax = figure.add_subplot()
-    positions = range(len(labels))
-    ax.barh(positions, values, color=COLORS[0])
-    ax.set_yticks(positions, labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return svg(figure, name)
-
-
-def daily(points: Sequence[TimelinePoint], first: date, last: date) -> list[int]:
-    """Mentions on each day from `first` to `last`, zero where there are none."""
-    counts = [0] * ((last - first).days + 1)
-    for point in points:
-        counts[(point.day - first).days] += point.mentions
-    return counts
-
-
-def timeline_chart(points: Sequence[TimelinePoint], entities: Sequence[EntityCount]) -> str:
-    """Mentions per day of each entity, zero-filled; hollow markers on first-seen days."""
-    figure = _figure(height=3.6)
-    ax = figure.add_subplot()
-    first = min((p.day for p in points), default=date.today())
-    last = max((p.day for p in points), default=first)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    for color, entity in zip(COLORS, entities, strict=False):
-        mine = [p for p in points if (p.norm, p.label) == (entity.norm, entity.label)]
-        counts = daily(mine, first, last)
-        ax.plot(
-            days, counts, "-", color=color, linewidth=1.2, label=f"{entity.norm} ({entity.label})"
-        )
-        undated = {p.day for p in mine if p.date_is_first_seen}
-        for hollow, face in ((False, color), (True, "white")):
-            marked = sorted({p.day for p in mine if (p.day in undated) == hollow})
-            y = [counts[(d - first).days] for d in marked]
-            ax.scatter(marked, y, color=color, facecolors=face, zorder=3)
-    ax.set_ylabel("mentions per day")
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", frameon=False, fontsize="small")
-    figure.autofmt_xdate()
-    return svg(figure, "entity-timelines")
 
 
 # --- the page --------------------------------------------------------------------------------

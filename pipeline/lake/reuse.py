@@ -21,14 +21,8 @@ import pyarrow.compute as pc
 
 from pipeline.lake.store import LakeWriter
 from pipeline.schema import REUSE_SIGNATURES, REUSED_SENTENCES, TEXT_REUSE
-from pipeline.stages.reuse import (
-    CONTENT_POS,
-    changed_documents,
-    detect_in_lemmas,
-    index_lemmas,
-    sign_documents,
-    signed_ids,
-)
+from pipeline.stages.reuse import changed_documents, detect, sign_documents, signed_ids
+from pipeline.stages.reuse.index import CONTENT_POS, index_lemmas
 
 PAIR_TABLES = ("text_reuse", "reused_sentences")  # rows name two documents: doc_a, doc_b
 # Texts read and signed per slice: a full pass never holds every text of the corpus at once.
@@ -67,7 +61,7 @@ def update_reuse(
     pairs, sentences = TEXT_REUSE.empty_table(), REUSED_SENTENCES.empty_table()
     if focus:  # else only deletions: no comparison, only their rows go
         lemmas = read_index(lake, signed_ids(signatures))
-        pairs, sentences = detect_in_lemmas(signatures, lemmas, focus=None if full else focus)
+        pairs, sentences = detect(signatures, lemmas, focus=None if full else focus)
     found = {"text_reuse": pairs, "reused_sentences": sentences}
     if full:
         lake.replace_tables({"reuse_signatures": signatures, **found}, state=state)

@@ -10,44 +10,33 @@ import polars as pl
 import pytest
 import spacy
 
-from bench.reuse_bench import annotate, bench_reuse, decode
+from bench.reuse_bench import TOKEN_SCHEMA, annotate, bench_reuse, decode, find_reuse
 from pipeline.schema import REUSED_SENTENCES, TEXT_REUSE
-from pipeline.stages.reuse import (
-    EXACT,
+from pipeline.stages.reuse import changed_documents, detect, sign_documents, signed_ids
+from pipeline.stages.reuse.align import SentencePair, align_pair
+from pipeline.stages.reuse.exact import normalise_text
+from pipeline.stages.reuse.index import content_lemmas, index_lemmas
+from pipeline.stages.reuse.minhash import (
     LSH_BANDS,
     LSH_ROWS,
     LSH_THRESHOLD,
     MINHASH_SEED,
-    NEAR_DUPLICATE,
     NUM_PERM,
-    REWRITE,
-    SentencePair,
-    align_pair,
-    changed_documents,
-    content_lemmas,
-    detect,
-    find_reuse,
-    index_lemmas,
     minhash,
-    normalise_text,
-    sign_documents,
 )
+from pipeline.stages.reuse.pairs import EXACT, NEAR_DUPLICATE, REWRITE
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def detect_from_tokens(signatures, tokens: pl.DataFrame, focus=None) -> tuple:
+    return detect(signatures, content_lemmas(signed_ids(signatures), tokens), focus=focus)
+
+
 REWRITE_SEED = "001_3ee0e3ebcacc47ad.txt"
 ORIGINAL_SEED = "003_f70de470215bb835.txt"
 SAME_TOPIC_SEED = "000_091a0a5e8adf2034.txt"
 
-TOKEN_SCHEMA = {
-    "doc_id": pl.String,
-    "sent_idx": pl.Int32,
-    "tok_idx": pl.Int32,
-    "text": pl.String,
-    "lemma": pl.String,
-    "pos": pl.String,
-    "is_stop": pl.Boolean,
-    "is_punct": pl.Boolean,
-}
 
 ELECTION = (
     "The city council of Marlow voted on Monday to close the old Kingsway bridge to cars. "
@@ -245,11 +234,11 @@ def test_a_focused_pass_finds_exactly_the_full_pass_pairs_that_touch_the_focus()
     texts = {**MIXED, "c.txt": ELECTION}
     documents, tokens = blank_frames(texts)
     signatures = sign_documents(documents.with_columns(source=pl.lit("v1")))
-    full_pairs, full_sentences = detect(signatures, tokens)
+    full_pairs, full_sentences = detect_from_tokens(signatures, tokens)
     assert {r["kind"] for r in full_pairs.to_pylist()} == {EXACT, NEAR_DUPLICATE, REWRITE}
 
     for focus in ({"spun.txt"}, {"c.txt"}, {"b.txt", "c.txt"}, set()):
-        pairs, sentences = detect(signatures, tokens, focus=focus)
+        pairs, sentences = detect_from_tokens(signatures, tokens, focus=focus)
         touched = [r for r in full_pairs.to_pylist() if {r["doc_a"], r["doc_b"]} & focus]
         assert pairs.to_pylist() == touched, focus
         assert sentences.to_pylist() == [
