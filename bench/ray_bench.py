@@ -254,7 +254,7 @@ def measure(
     with Lake(data).writer() as writer, PeakMemory(processes, every=SAMPLE_SECONDS) as memory:
         clock = time.perf_counter()
         for result in executor.run(specs, Timings()):
-            write_batch(writer, result.batch_id, result.tables)
+            write_batch(writer, result.batch_id, result.tables, keep_aggregates=False)
             words += result.n_words
             batches += 1
         seconds = time.perf_counter() - clock

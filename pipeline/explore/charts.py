@@ -76,7 +76,7 @@ def daily(points: Sequence["TimelinePoint"], first: date, last: date) -> list[in
 
 
 def timeline_chart(points: Sequence["TimelinePoint"], entities: Sequence["EntityCount"]) -> str:
-    """Mentions per day of each entity, zero-filled; hollow markers on first-seen days."""
+    """Mentions per day of each entity (dated documents only), zero-filled."""
     figure = _figure(height=3.6)
     ax = figure.add_subplot()
     first = min((p.day for p in points), default=date.today())
@@ -88,11 +88,8 @@ def timeline_chart(points: Sequence["TimelinePoint"], entities: Sequence["Entity
         ax.plot(
             days, counts, "-", color=color, linewidth=1.2, label=f"{entity.norm} ({entity.label})"
         )
-        undated = {p.day for p in mine if p.date_is_first_seen}
-        for hollow, face in ((False, color), (True, "white")):
-            marked = sorted({p.day for p in mine if (p.day in undated) == hollow})
-            y = [counts[(d - first).days] for d in marked]
-            ax.scatter(marked, y, color=color, facecolors=face, zorder=3)
+        marked = sorted({p.day for p in mine})
+        ax.scatter(marked, [counts[(d - first).days] for d in marked], color=color, zorder=3)
     ax.set_ylabel("mentions per day")
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -63,7 +63,6 @@ class TimelinePoint:
     norm: str
     label: str
     day: date
-    date_is_first_seen: bool
     mentions: int
     documents: int
 
@@ -249,7 +248,7 @@ def _timeline_section(data: ReportData) -> str:
     top = data.entities[:TIMELINE_ENTITIES]
     if not top:
         return "<h2>Timelines of the top entities</h2>" + _note("No named entity yet.")
-    caption = "Mentions per day; hollow markers: undated documents, on the day first seen."
+    caption = "Mentions per day, by published date (undated documents are on no day)."
     chart = timeline_chart(data.timelines, top)
     return "<h2>Timelines of the top entities</h2>" + _chart("entity-timelines", caption, chart)
 

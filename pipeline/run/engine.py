@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.lake import aggregates
 from pipeline.lake.documents import (
     FileState,
     delete_documents,
@@ -190,9 +191,11 @@ def sync(
         the_plan = plan(lake, options, shards, version)
     report.files_seen, report.files_unchanged = the_plan.n_seen, the_plan.n_unchanged
     report.files_new, report.files_changed = the_plan.n_new, the_plan.n_changed
+    # Kept by difference in each commit, unless their SQL changed: then rebuilt after the run.
+    keep = aggregates.is_current(lake)
     # deleting is on the run's path, as a commit waited for is
     with timings.track("commit"), timings.track("commit_wait"):
-        report.files_deleted = delete_documents(lake, the_plan.deleted)
+        report.files_deleted = delete_documents(lake, the_plan.deleted, keep_aggregates=keep)
 
     total = len(the_plan.items)
     done = 0
@@ -207,7 +210,7 @@ def sync(
         for result in _waited(executor.run(specs, timings), timings):
             if pending is not None:
                 done += _account(report, _wait(pending, timings), progress, total, done)
-            pending = committer.submit(_commit, lake, result, timings)
+            pending = committer.submit(_commit, lake, result, timings, keep)
         if pending is not None:
             _account(report, _wait(pending, timings), progress, total, done)
     return report
@@ -218,9 +221,9 @@ def _wait(pending: Future, timings: Timings) -> Committed:
         return pending.result()
 
 
-def _commit(lake: LakeWriter, result: BatchResult, timings: Timings) -> Committed:
+def _commit(lake: LakeWriter, result: BatchResult, timings: Timings, keep: bool) -> Committed:
     with timings.track("commit"):
-        new = write_batch(lake, result.batch_id, result.tables)
+        new = write_batch(lake, result.batch_id, result.tables, keep_aggregates=keep)
         touch_files(lake, result.touched)
     return Committed(result, new)
 

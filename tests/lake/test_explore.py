@@ -14,8 +14,8 @@ from pipeline.explore.kwic import format_kwic, kwic
 from pipeline.explore.report import ReportError, build_report
 from pipeline.explore.search import search
 from pipeline.lake import LakeWriter
-from pipeline.lake.aggregates import AGGREGATES_DIR, update_collocation_counts
-from pipeline.schema import BASE_TABLES, COLLOCATION_TABLES, TEXT_REUSE
+from pipeline.lake.aggregates import rebuild
+from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES, TEXT_REUSE
 
 FIRST_SEEN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)
 STOP = {"the", "a", "an", "of", "in", "on", "and", "was", "were", "to", "at", "by", "near", "had"}
@@ -75,7 +75,8 @@ def _tokens(doc_id: str, text: str) -> list[dict]:
 def _entities(doc_id: str, text: str) -> list[dict]:
     return [
         {"doc_id": doc_id, "sent_idx": 0, "text": m.group(), "label": "GPE",
-         "start_char": m.start(), "end_char": m.end(), "norm": m.group().title()}
+         "start_char": m.start(), "end_char": m.end(), "norm": m.group().title(),
+         "canonical": m.group().title(), "alias_candidate": False}
         for m in re.finditer(r"Brest|Belarus|BELARUS|Minsk", text)
     ]  # fmt: skip
 
@@ -123,11 +124,10 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple]:
-    if name == "collocations":  # summed from per-document counts, derived for what changed
-        LakeWriter(con).ensure_tables(COLLOCATION_TABLES)
-        update_collocation_counts(LakeWriter(con))
-    query = (AGGREGATES_DIR / f"{name}.sql").read_text()
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
+    """An aggregate table or view, its totals rebuilt from the per-document tables."""
+    writer = LakeWriter(con)
+    writer.ensure_tables(AGGREGATE_TABLES)
+    rebuild(writer)
     return con.execute(f"SELECT * FROM {name}").fetchall()
 
 
@@ -237,59 +237,14 @@ def test_collocations_are_content_words_seen_together(con):
     assert all(r[-1] <= 10 for r in rows)
 
 
-def _remove_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    for table in ("documents", "files", "tokens", "entities"):
-        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-
-
-def test_collocation_counts_are_derived_only_for_what_changed(con):
-    for i in range(6):
-        add_document(
-            con, f"x{i}.txt", "x", None, f"The oil depot burned near the big oil depot {i}."
-        )
-    aggregate(con, "collocations")
-    add_document(con, "new.txt", "x", None, "Oil depot fire. The big oil depot burned again.")
-    _remove_document(con, "x0.txt")
-    _remove_document(con, "x1.txt")  # changed: new text, new content hash
-    add_document(con, "x1.txt", "x", None, "Oil traders met in Minsk. Oil traders burned money.")
-    assert update_collocation_counts(LakeWriter(con)) == 2  # new.txt and x1.txt; the rest are kept
-    assert update_collocation_counts(LakeWriter(con)) == 0
-    incremental = aggregate(con, "collocations")
-    for table in COLLOCATION_TABLES:
-        con.execute(f"DELETE FROM {table}")
-    assert aggregate(con, "collocations") == incremental  # the same as deriving everything
-    assert (
-        con.execute("SELECT count(*) FROM collocation_sources").fetchone()[0] == 9
-    )  # 3 + 6 - x0.txt + new.txt
-    kept = "SELECT count(*) FROM collocation_pairs WHERE doc = hash('x0.txt')"
-    assert con.execute(kept).fetchone()[0] == 0
-
-
-def test_collocation_counts_of_a_batch_look_only_at_its_documents(con):
-    aggregate(con, "collocations")
-    add_document(con, "new.txt", "x", None, "Oil depot fire. The big oil depot burned again.")
-    add_document(con, "other.txt", "x", None, "Oil traders met in Minsk. Oil traders met again.")
-    assert (
-        update_collocation_counts(LakeWriter(con), ["new.txt"]) == 1
-    )  # other.txt is not its batch's
-    assert update_collocation_counts(LakeWriter(con), ["new.txt"]) == 0
-    assert update_collocation_counts(LakeWriter(con)) == 1  # the aggregate pass catches other.txt
-    incremental = aggregate(con, "collocations")
-    for table in COLLOCATION_TABLES:
-        con.execute(f"DELETE FROM {table}")
-    assert aggregate(con, "collocations") == incremental
-
-
-def test_entity_timeline_flags_first_seen_days(con):
-    con.execute("SET TimeZone = 'Asia/Tokyo'")  # first_seen is 2024-03-06 there: the day is UTC's
+def test_entity_timeline_counts_dated_documents_only(con):
     rows = aggregate(con, "entity_timeline")
     by_key = {(r[0], r[2]): r for r in rows}
-    assert by_key[("Brest", date(2022, 2, 27))][3:] == (False, 1, 1)
-    assert by_key[("Belarus", date(2022, 3, 1))][3:] == (False, 2, 1)
-    assert not any(r[0] == "Belarus" and r[2] == date(2024, 3, 5) for r in rows)  # b.txt: none
+    assert by_key[("Brest", date(2022, 2, 27))][3:] == (1, 1)
+    assert by_key[("Belarus", date(2022, 3, 1))][3:] == (2, 1)
     add_document(con, "u.txt", "undated", None, "Minsk again. Minsk.")
-    rows = aggregate(con, "entity_timeline")
-    assert ("Minsk", "GPE", date(2024, 3, 5), True, 2, 1) in rows  # first_seen, as a UTC day
+    again = aggregate(con, "entity_timeline")
+    assert again == rows  # an undated document is on no day, not on the day it was seen
 
 
 # --- report ----------------------------------------------------------------------------------
