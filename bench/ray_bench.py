@@ -31,9 +31,10 @@ from bench.memory import PeakMemory, sample
 from pipeline.lake import Lake
 from pipeline.lake.documents import write_batch
 from pipeline.run.batches import BatchSpec
-from pipeline.run.engine import DEFAULT_SHARDS, SyncOptions, batch_specs
+from pipeline.run.engine import batch_specs
 from pipeline.run.executors import Executor, InProcess, WorkerPool
-from pipeline.settings import MODEL, PROJECT_DIR
+from pipeline.run.plan import SyncOptions
+from pipeline.settings import DEFAULT_SHARDS, MODEL, PROJECT_DIR
 from pipeline.stages.document import WorkItem
 from pipeline.stages.ingest import scan
 from pipeline.timing import Timings

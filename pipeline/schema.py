@@ -186,6 +186,16 @@ REUSED_SENTENCES = pa.schema(
 LEMMA_COUNTS = pa.schema(
     [("lemma", pa.string()), ("pos", pa.string()), ("count", pa.int64()), ("documents", pa.int64())]
 )
+# A word as spaCy cut it (lower-cased) with its lemma (lower-cased): occurrences and documents
+# (keyword in context's totals, and the forms of a lemma).
+WORD_COUNTS = pa.schema(
+    [
+        ("word", pa.string()),
+        ("lemma", pa.string()),
+        ("occurrences", pa.int64()),
+        ("documents", pa.int64()),
+    ]
+)
 BOILERPLATE_RULES = pa.schema(
     [("rule", pa.string()), ("lines", pa.int64()), ("documents", pa.int64())]
 )
@@ -256,6 +266,7 @@ DOC_STATS = pa.schema(
 
 AGGREGATE_TABLES: dict[str, pa.Schema] = {
     "lemma_counts": LEMMA_COUNTS,
+    "word_counts": WORD_COUNTS,
     "boilerplate_rules": BOILERPLATE_RULES,
     "entity_name_counts": ENTITY_NAME_COUNTS,
     "entity_merge_counts": ENTITY_MERGE_COUNTS,

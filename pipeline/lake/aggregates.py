@@ -39,6 +39,7 @@ class Totals:
 
 TOTALS = (
     Totals("lemma_counts", ("lemma", "pos"), ("count", "documents")),
+    Totals("word_counts", ("word", "lemma"), ("occurrences", "documents")),
     Totals("boilerplate_rules", ("rule",), ("lines", "documents")),
     Totals("entity_name_counts", ("name", "label", "alias_candidate"), ("mentions", "documents")),
     Totals("entity_merge_counts", ("alias", "canonical", "label"), ("mentions", "documents")),

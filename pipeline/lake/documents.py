@@ -3,7 +3,6 @@ deleted files removed, and the `files` state a run plans from."""
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -14,23 +13,10 @@ from pipeline.lake.store import LakeWriter
 from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
-    """What the lake remembers of one file: a row of `files`."""
-
-    doc_id: str
-    shard: int
-    n_bytes: int
-    mtime_ns: int
-    content_sha256: str
-    status: str
-    code_version: str
-    first_seen: datetime
-
-
-def file_states(lake: LakeWriter, shards: Iterable[int]) -> dict[str, FileState]:
-    rows = lake.rows("lake/file_states", {"shards": sorted(shards)})
-    return {row[0]: FileState(*row) for row in rows}
+def file_states(lake: LakeWriter, shards: Iterable[int]) -> pa.Table:
+    """What the lake remembers of the files of these shards: their `files` rows (doc_id,
+    shard, n_bytes, mtime_ns, content_sha256, status, code_version, first_seen)."""
+    return lake.arrow("lake/file_states", {"shards": sorted(shards)})
 
 
 def write_batch(

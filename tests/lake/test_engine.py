@@ -16,7 +16,7 @@ from pipeline.lake import Lake, LakeWriter, aggregates
 from pipeline.lake.aggregates import KEPT_TABLES
 from pipeline.run import executors
 from pipeline.run.batches import BatchResult, BatchSpec
-from pipeline.run.engine import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
+from pipeline.run.engine import TAIL_MIN_SHARE, SyncReport, batch_bounds, sync
 from pipeline.run.executors import (
     WORKER_NICENESS,
     InProcess,
@@ -25,6 +25,7 @@ from pipeline.run.executors import (
     single_threaded_children,
     thread_count,
 )
+from pipeline.run.plan import SyncOptions
 from pipeline.settings import DEFAULT_MAX_BYTES
 from pipeline.timing import Timings
 from tests.unit.test_ingest import item_for
