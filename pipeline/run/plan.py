@@ -39,15 +39,18 @@ class Plan:
 
 def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], version: str) -> Plan:
     """Which files of these shards need work, from stat calls and the `files` table only."""
-    seen = pl.DataFrame(scan_columns(options.seeds_dir, options.n_shards))
-    seen = seen.with_row_index("order").filter(pl.col("shard").is_in(list(shards)))
+    columns = scan_columns(options.seeds_dir, options.n_shards)
+    # paths stay a Python list: a name that is not UTF-8 is a str polars cannot hold
+    paths = columns.pop("path")
+    seen = pl.DataFrame(columns).with_row_index("order")
+    seen = seen.filter(pl.col("shard").is_in(list(shards)))
     known = pl.from_arrow(file_states(lake, shards))
     joined = seen.join(known, on="doc_id", how="full", suffix="_known", coalesce=True)
-    deleted = joined.filter(pl.col("path").is_null())["doc_id"].sort().to_list()
-    on_disk = joined.filter(pl.col("path").is_not_null())
+    deleted = joined.filter(pl.col("order").is_null())["doc_id"].sort().to_list()
+    on_disk = joined.filter(pl.col("order").is_not_null())
     redo, needs_work = _conditions(options, version)
     work = on_disk.with_columns(redo=redo).filter(needs_work).sort("order")
-    items = tuple(_work_item(row) for row in work.iter_rows(named=True))
+    items = tuple(_work_item(row, paths[row["order"]]) for row in work.iter_rows(named=True))
     n_changed = sum(item.previous_sha256 is not None for item in items)
     unchanged = on_disk.height - len(items)
     return Plan(items, tuple(deleted), on_disk.height, len(items) - n_changed, n_changed, unchanged)
@@ -77,11 +80,11 @@ def _conditions(options: SyncOptions, version: str) -> tuple[pl.Expr, pl.Expr]:
     return redo, ~same_stat.fill_null(False) | redo | never_read.fill_null(False)
 
 
-def _work_item(row: dict) -> WorkItem:
+def _work_item(row: dict, path: str) -> WorkItem:
     known = row["status"] is not None
     return WorkItem(
         doc_id=row["doc_id"],
-        path=row["path"],
+        path=path,
         shard=row["shard"],
         n_bytes=row["n_bytes"],
         mtime_ns=row["mtime_ns"],

@@ -78,7 +78,9 @@ def environment(tmp: Path) -> dict[str, str]:
     home = tmp / "dagster_home"
     home.mkdir(exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    return {**os.environ, "DAGSTER_HOME": str(home), "CORPUS_BATCH_DOCS": str(BATCH_DOCS)}
+    # one process: its batches commit in order, which the reads in between are checked against
+    settings = {"CORPUS_BATCH_DOCS": str(BATCH_DOCS), "CORPUS_WORKERS": "1"}
+    return {**os.environ, "DAGSTER_HOME": str(home), **settings}
 
 
 def lake_ready(data: Path) -> bool:

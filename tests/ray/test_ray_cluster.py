@@ -18,7 +18,8 @@ from pipeline.run import engine as sync_module
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 ACTOR_PREFIX = "ray::MapWorker"  # Ray names an actor's process after its class
-PER_RUN = {("batches", "batch_id")}  # a batch's id includes its run's id
+# a batch's id includes its run's id; the checks' bookmark is the time the last file was processed
+PER_RUN = {("batches", "batch_id"), ("derived_state", "fingerprint")}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
