@@ -9,6 +9,7 @@ keeps the lock and one writer connection across many `writer()` blocks: the step
 
 import fcntl
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from pipeline.schema import BASE_TABLES, COLLOCATION_TABLES
 
 LOCK_FILE = ".writer.lock"
 Params = Mapping[str, object] | list | None
+# DuckDB's names for the types of our declared columns, the only text put in an ADD COLUMN
+COLUMN_TYPE = re.compile(r"^[A-Z][A-Z0-9_ ]*$")
 
 
 class LakeBusyError(RuntimeError):
@@ -113,14 +116,37 @@ class LakeWriter(LakeReader):
             self.execute("lake/insert_rows", table=table, view=view)
 
     def ensure_tables(self, tables: Mapping[str, pa.Schema] = BASE_TABLES) -> None:
-        """Create the tables that are missing, in one transaction (one catalog commit)."""
-        missing = {name: s for name, s in tables.items() if name not in self.tables()}
-        if not missing:
+        """Create the tables that are missing and add the declared columns a table made by an
+        older version lacks (null in its rows until rewritten), in one transaction."""
+        present = self.tables()
+        missing = {name: s for name, s in tables.items() if name not in present}
+        columns = self._missing_columns({n: s for n, s in tables.items() if n in present})
+        if not missing and not columns:
             return
         with self.transaction():
             for name, schema in missing.items():
                 with self.registered("empty", schema.empty_table()):
                     self.execute("lake/create_table", table=name)
+            for table, column, kind in columns:
+                if not COLUMN_TYPE.match(kind):
+                    raise ValueError(f"cannot add {table}.{column} of type {kind}")
+                text = for_table("lake/add_column", table, column=column)
+                self.con.execute(text.replace("{type}", kind))
+
+    def _missing_columns(self, tables: Mapping[str, pa.Schema]) -> list[tuple[str, str, str]]:
+        """(table, column, DuckDB type) of each declared column the table lacks."""
+        present: dict[str, set[str]] = {}
+        for table, name, _ in self.rows("lake/columns"):
+            present.setdefault(table, set()).add(name)
+        found = []
+        for table, schema in tables.items():
+            if set(schema.names) <= present.get(table, set()):
+                continue
+            relation = self.con.from_arrow(schema.empty_table())
+            for name, kind in zip(relation.columns, map(str, relation.dtypes), strict=True):
+                if name not in present.get(table, set()):
+                    found.append((table, name, kind))
+        return found
 
     def replace_tables(
         self, tables: Mapping[str, pa.Table], *, state: tuple[str, str] | None = None

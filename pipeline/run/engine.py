@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.lake.documents import (
@@ -82,9 +83,10 @@ def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], versio
     known = file_states(lake, shards)
     seen = [f for f in scan(options.seeds_dir, options.n_shards) if f.shard in shards]
     items, n_new, n_changed = [], 0, 0
+    now = datetime.now(UTC)  # when this run first sees the files that are new
     for file in seen:
         state = known.get(file.doc_id)
-        item = _work_item(file, state, version, options)
+        item = _work_item(file, state, version, options, now)
         if item is None:
             continue
         items.append(item)
@@ -97,7 +99,7 @@ def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], versio
 
 
 def _work_item(
-    file: SeenFile, state: FileState | None, version: str, options: SyncOptions
+    file: SeenFile, state: FileState | None, version: str, options: SyncOptions, now: datetime
 ) -> WorkItem | None:
     forced = options.force_all or file.doc_id in options.force
     redo = forced or (state is not None and state.code_version != version)
@@ -114,7 +116,7 @@ def _work_item(
         n_bytes=file.n_bytes,
         mtime_ns=file.mtime_ns,
         previous_sha256=state.content_sha256 if state else None,
-        first_seen=state.first_seen if state else None,
+        first_seen=state.first_seen if state else now,
         reprocess=redo,
     )
 

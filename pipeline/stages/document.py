@@ -1,11 +1,11 @@
-"""One file to one `documents` row and its `removed_lines`: read, decode, extract, clean, detect
-the language. Every failure is a `rejected` row with a reason a person understands; nothing
+"""One file to one `documents` row and its `removed_lines`: read, decode, extract, clean, date,
+detect the language. Every failure is a `rejected` row with a reason a person understands; nothing
 here raises for a bad file (even a parser error on a pathological page becomes a reason).
 """
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from pipeline.settings import MAX_CHARS
 from pipeline.stages.cleaning import Cleaned, RemovedLine, clean_text
+from pipeline.stages.dates import choose_date, latest_plausible, latest_text_date
 from pipeline.stages.extract import extract_html
 from pipeline.stages.ingest import NotText, decode, file_format, printable_name, read_bytes, sha256
 
@@ -34,6 +35,13 @@ ENGLISH_FUNCTION_WORDS = frozenset({
 })
 # fmt: on
 ENGLISH_SHARE = 0.25
+# Lines cleaning removes that are still the article's own, so a date in them is its date: the
+# headline, the byline ("By Ann Lee, February 26, 2022"), captions of its pictures, its lines
+# repeated, its cut last sentence. Not the lines of other articles or people (read-more and
+# related lists, teasers, comments) nor the page around the body, whose dates are theirs.
+OWN_LINE_RULES = frozenset(
+    {"title", "byline", "photo_caption", "repeated_line", "truncated_sentence"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +54,7 @@ class WorkItem:
     n_bytes: int
     mtime_ns: int
     previous_sha256: str | None  # None for a new file
-    first_seen: datetime | None  # None for a new file
+    first_seen: datetime | None  # when the run planning it first saw the file; None: now
     reprocess: bool  # forced or made by another code version: do not skip an unchanged hash
 
 
@@ -95,12 +103,16 @@ def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
 
 def _prepared(item: WorkItem, digest: str, text: str, encoding: str) -> Prepared:
     fmt = file_format(item.doc_id)
-    cleaned = _clean(text, fmt)
+    latest = latest_plausible(item.first_seen or datetime.now(UTC))
+    cleaned, html_date = _clean(text, fmt, latest)
     if not cleaned.text.strip():
         return _rejected(item, digest, _nothing_left(cleaned.removed), cleaned.removed)
+    text_date = latest_text_date(_own_text(cleaned), latest)
+    published, source = choose_date(cleaned.published_date, html_date, text_date)
     document = _row(item, digest, fmt, encoding) | {
         "title": cleaned.title,
-        "published_date": cleaned.published_date,
+        "published_date": published,
+        "date_source": source,
         "source_url": cleaned.source_url,
         "language": detect_language(cleaned.text),
         "n_chars_raw": len(text),
@@ -121,18 +133,28 @@ def _nothing_left(removed: tuple[RemovedLine, ...]) -> str:
     return f"no article text left after cleaning: the {lines} removed as {rules}"
 
 
-def _clean(text: str, fmt: str) -> Cleaned:
+def _clean(text: str, fmt: str, latest: date) -> tuple[Cleaned, date | None]:
+    """The cleaned text (its `published_date` the scraper's marker), and for an HTML page the
+    date its own metadata gives."""
     if fmt != "html":
-        return clean_text(text)
-    extracted = extract_html(text)
+        return clean_text(text), None
+    extracted = extract_html(text, latest=latest)
     cleaned = clean_text(extracted.text, has_title=extracted.title is not None)
-    return Cleaned(
+    merged = Cleaned(
         text=cleaned.text,
         title=extracted.title or cleaned.title,
-        published_date=extracted.published_date or cleaned.published_date,
+        published_date=cleaned.published_date,
         source_url=extracted.source_url or cleaned.source_url,
         removed=cleaned.removed,
     )
+    return merged, extracted.published_date
+
+
+def _own_text(cleaned: Cleaned) -> str:
+    """The body and the removed lines that are still the article's own (OWN_LINE_RULES): where
+    an explicit date is the article's date."""
+    own = [line.text for line in cleaned.removed if line.rule in OWN_LINE_RULES]
+    return "\n".join([*own, cleaned.text])
 
 
 def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[str, object]:
@@ -146,6 +168,7 @@ def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[st
         "encoding": encoding,
         "title": None,
         "published_date": None,
+        "date_source": None,
         "source_url": None,
         "language": None,
         "n_chars_raw": 0,
