@@ -14,7 +14,7 @@ from pipeline.errors import UserError
 from pipeline.lake import Lake, LakeBusyError
 from pipeline.lake.sql import SQL_DIR
 from pipeline.run.executors import Workers
-from pipeline.settings import Settings
+from pipeline.settings import Settings, from_environment
 
 EXAMPLE_QUERY = "top_entities"
 
@@ -26,6 +26,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         seeds_dir=seeds,
         data_dir=args.data.resolve(),
+        model=from_environment().model,  # CORPUS_MODEL, as for the UI
         workers=max(1, args.workers),
         ray_address=args.ray or None,
         max_bytes=args.max_bytes,
@@ -136,10 +137,12 @@ def _print_summary(result: dg.ExecuteInProcessResult, lake: Lake, seconds: float
         f"{nlp.get('tokens_written', 0):,} tokens, {nlp.get('entities_written', 0):,} entities"
     )
     print(f"elapsed: {seconds:.1f} s")
-    question = (SQL_DIR / f"{EXAMPLE_QUERY}.sql").read_text().splitlines()[0][3:]
-    print(f"\n{EXAMPLE_QUERY}.sql: {question}")
     # the run's own connection, still open under its writer lock: attaching anew costs ~0.3 s
     with lake.reader() as reader:
+        # what a figure drawn from this run cites: `corpus sql --at N` reads it again later
+        print(f"lake: {reader.stamp().describe()}")
+        question = (SQL_DIR / f"{EXAMPLE_QUERY}.sql").read_text().splitlines()[0][3:]
+        print(f"\n{EXAMPLE_QUERY}.sql: {question}")
         print(reader.render(EXAMPLE_QUERY))
 
 
