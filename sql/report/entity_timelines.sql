@@ -1,6 +1,6 @@
--- Mentions per day of the given entities (norm and label pairs, in $norms and $labels).
-SELECT t.norm, t.label, t.day, t.date_is_first_seen, t.mentions, t.documents
+-- Mentions per day of the given entities (norm and label pairs, in $norms and $labels), in dated documents.
+SELECT t.norm, t.label, t.day, t.mentions, t.documents
 FROM entity_timeline AS t
 JOIN (SELECT unnest($norms::VARCHAR[]) AS norm, unnest($labels::VARCHAR[]) AS label) AS e
     ON e.norm = t.norm AND e.label = t.label
-ORDER BY t.norm, t.label, t.day, t.date_is_first_seen
+ORDER BY t.norm, t.label, t.day

@@ -280,16 +280,16 @@ def test_collocation_counts_of_a_batch_look_only_at_its_documents(con):
     assert aggregate(con, "collocations") == incremental
 
 
-def test_entity_timeline_flags_first_seen_days(con):
-    con.execute("SET TimeZone = 'Asia/Tokyo'")  # first_seen is 2024-03-06 there: the day is UTC's
+def test_entity_timeline_puts_undated_documents_on_no_day(con):
     rows = aggregate(con, "entity_timeline")
-    by_key = {(r[0], r[2]): r for r in rows}
-    assert by_key[("Brest", date(2022, 2, 27))][3:] == (False, 1, 1)
-    assert by_key[("Belarus", date(2022, 3, 1))][3:] == (False, 2, 1)
-    assert not any(r[0] == "Belarus" and r[2] == date(2024, 3, 5) for r in rows)  # b.txt: none
+    by_key = {(r[0], r[2]): r[3:] for r in rows}
+    assert by_key[("Brest", date(2022, 2, 27))] == (1, 1)
+    assert by_key[("Belarus", date(2022, 3, 1))] == (2, 1)
+    assert {r[2] for r in rows} == {date(2022, 2, 27), date(2022, 3, 1)}  # b.txt: undated
     add_document(con, "u.txt", "undated", None, "Minsk again. Minsk.")
-    rows = aggregate(con, "entity_timeline")
-    assert ("Minsk", "GPE", date(2024, 3, 5), True, 2, 1) in rows  # first_seen, as a UTC day
+    assert aggregate(con, "entity_timeline") == rows  # its mentions are on no day
+    add_document(con, "d.txt", "dated", date(2022, 3, 2), "Minsk again. Minsk.")
+    assert ("Minsk", "GPE", date(2022, 3, 2), 2, 1) in aggregate(con, "entity_timeline")
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -312,8 +312,11 @@ def test_report_is_one_offline_page_with_inline_svg(con):
     assert not re.search(r"url\(\s*[\"']?\s*(https?:)?//", page, re.IGNORECASE)
     assert "read_more" in page and "photo_caption" in page
     assert "No text_reuse table" in page
-    assert "Generated 2024-03-06 00:00 UTC" in page
+    assert "Generated 2024-03-06 00:00 UTC from no snapshot, code version test." in page
+    assert "1 undated document (no published date) is on no day." in page  # b.txt
+    assert "the mentions in 1 undated document are on no day" in page
     assert "| Belarus | GPE | 2 | 3 |" in report.markdown
+    assert "1 undated document." in report.markdown
 
 
 def test_report_lists_reuse_pairs_when_the_table_exists(con):
