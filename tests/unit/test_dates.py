@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.stages.cleaning import Cleaned, RemovedLine
 from pipeline.stages.dates import (
     EARLIEST,
     choose_date,
@@ -13,7 +14,7 @@ from pipeline.stages.dates import (
     latest_text_date,
     text_dates,
 )
-from pipeline.stages.document import WorkItem, prepare
+from pipeline.stages.document import WorkItem, dating_text, prepare
 from pipeline.stages.extract import extract_html
 from tests.unit.test_html import PAGE
 
@@ -153,3 +154,33 @@ def test_html_dates_never_fetch_anything(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(trafilatura.downloads, "fetch_url", refuse)
     for page in ("https://example.com/2022/02/26/story", "http://x.example", PAGE):
         extract_html(page, latest=D(2024, 1, 1))  # a page that is only a URL is text
+
+
+def test_the_lines_that_date_an_article_are_its_header_and_its_own():
+    source = "\n".join(
+        [
+            "Headline",  # 0 title
+            "Home | News",  # 1 low_content: the page's header
+            "November 18, 2019 9:24 pm",  # 2 low_content: the dateline
+            "Other story, November 25, 2019",  # 3 outside_body: another article's teaser
+            PARAGRAPH,  # 4: the body starts
+            "A boat is pictured on November 16, 2019",  # 5 photo_caption: its own
+            "Weather widget November 30, 2019",  # 6 low_content after the body: the page's
+            "Mayor resigns November 20, 2019",  # 7 related_list
+        ]
+    )
+    removed = [
+        (0, "title"), (1, "low_content"), (2, "low_content"), (3, "outside_body"),
+        (5, "photo_caption"), (6, "low_content"), (7, "related_list"),
+    ]  # fmt: skip
+    lines = source.split("\n")
+    cleaned = Cleaned(
+        text=PARAGRAPH,
+        title="Headline",
+        published_date=None,
+        source_url=None,
+        removed=tuple(RemovedLine(i, lines[i], rule) for i, rule in removed),
+    )
+    text = dating_text(cleaned, source)
+    assert text_dates(text) == [D(2019, 11, 18), D(2019, 11, 16)]
+    assert latest_text_date(text, D(2026, 1, 1)) == D(2019, 11, 18)
