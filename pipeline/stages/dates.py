@@ -17,34 +17,28 @@ import datetime
 import re
 from collections.abc import Iterator
 
+# a month by the first three letters of its English name or abbreviation
 MONTHS = {
     name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
         start=1,
     )
-    for name in names
 }
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# Written as a tree of prefixes, and entered only at a word that starts like a month: the
+# patterns run over every document's text, and dating the 93 page dumps of the cleaning
+# evaluation (9,000 characters on average) took 2.4 ms a page with a plain alternation of the
+# 25 names, tried at every word, and 1.2 ms this way (cleaning them: 16.5 ms a page).
+_MONTH = (
+    r"(?=[adfjmnos])(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})(?!\d)"
 # "February 26, 2022" / "Feb. 26th 2022"; "26 February 2022" / "26th of Feb, 2022"; "2022-02-26"
 MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)
-DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}", re.IGNORECASE)
-ISO = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d])")
+DAY_MONTH_YEAR = re.compile(rf"\b(?=\d){_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}", re.IGNORECASE)
+ISO = re.compile(r"\b(?<!-)(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
 # Scraped web news was not published before the web: a date before this in an article's text
 # is history it recalls. htmldate takes the same earliest plausible date for web pages.
 EARLIEST = datetime.date(1995, 1, 1)
@@ -65,7 +59,7 @@ def _matches(text: str) -> Iterator[tuple[int, datetime.date]]:
     for pattern in (MONTH_DAY_YEAR, DAY_MONTH_YEAR, ISO):
         for match in pattern.finditer(text):
             month = match.group("month")
-            number = int(month) if month.isdigit() else MONTHS[month.lower()]
+            number = int(month) if month.isdigit() else MONTHS[month[:3].lower()]
             try:
                 day = datetime.date(int(match.group("year")), number, int(match.group("day")))
             except ValueError:
