@@ -31,9 +31,10 @@ from bench.memory import PeakMemory, sample
 from pipeline.lake import Lake
 from pipeline.lake.documents import write_batch
 from pipeline.run.batches import BatchSpec
-from pipeline.run.engine import DEFAULT_SHARDS, SyncOptions, batch_specs
+from pipeline.run.engine import batch_specs
 from pipeline.run.executors import Executor, InProcess, WorkerPool
-from pipeline.settings import MODEL, PROJECT_DIR
+from pipeline.run.plan import SyncOptions
+from pipeline.settings import DEFAULT_SHARDS, MODEL, PROJECT_DIR
 from pipeline.stages.document import WorkItem
 from pipeline.stages.ingest import scan
 from pipeline.timing import Timings
@@ -254,7 +255,7 @@ def measure(
     with Lake(data).writer() as writer, PeakMemory(processes, every=SAMPLE_SECONDS) as memory:
         clock = time.perf_counter()
         for result in executor.run(specs, Timings()):
-            write_batch(writer, result.batch_id, result.tables)
+            write_batch(writer, result.batch_id, result.tables, keep_aggregates=False)
             words += result.n_words
             batches += 1
         seconds = time.perf_counter() - clock

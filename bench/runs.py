@@ -65,12 +65,21 @@ class RunFigures:
 
 
 def corpus_run(
-    label: str, seeds: Path, data: Path, home: Path, *, workers: int, say: Callable[[str], None]
+    label: str,
+    seeds: Path,
+    data: Path,
+    home: Path,
+    *,
+    workers: int | None,
+    say: Callable[[str], None],
 ) -> RunFigures:
-    """`corpus run` as a user runs it, in a subprocess; its tree's peak memory sampled."""
+    """`corpus run` as a user runs it, in a subprocess; its tree's peak memory sampled.
+    `workers` None: the command's own default (every usable core)."""
     env = os.environ | {"DAGSTER_HOME": str(home)}
     command = [sys.executable, "-m", "pipeline.cli", "run", "--seeds", str(seeds)]
-    command += ["--data", str(data), "--workers", str(workers)]
+    command += ["--data", str(data)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     clock, launched = time.perf_counter(), time.time()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with (

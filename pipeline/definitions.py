@@ -14,12 +14,13 @@ from pipeline.assets.partitions import ALL_SHARDS, SHARDS
 from pipeline.assets.report import corpus_report
 from pipeline.assets.resources import FolderResource
 from pipeline.assets.reuse import text_reuse
+from pipeline.assets.search import search_index
 from pipeline.assets.source import seed_files
 from pipeline.lake import Lake
 from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
 
-ASSETS = [seed_files, corpus_shards, aggregates, text_reuse, corpus_report]
+ASSETS = [seed_files, corpus_shards, aggregates, text_reuse, search_index, corpus_report]
 RANGE_TAGS = {
     "dagster/asset_partition_range_start": ALL_SHARDS.start,
     "dagster/asset_partition_range_end": ALL_SHARDS.end,
@@ -27,7 +28,7 @@ RANGE_TAGS = {
 
 corpus_job = dg.define_asset_job(
     "corpus_job",
-    selection=dg.AssetSelection.assets(corpus_shards, aggregates, text_reuse),
+    selection=dg.AssetSelection.assets(corpus_shards, aggregates, text_reuse, search_index),
     partitions_def=SHARDS,
     description="Bring every table up to date with the seeds folder for the shards of the run.",
 )

@@ -100,6 +100,11 @@ ENTITIES = pa.schema(
         ("start_char", pa.int32()),
         ("end_char", pa.int32()),
         ("norm", pa.string()),
+        # the document's own long form of a PERSON name ("Putin" after "Vladimir Putin"), else
+        # norm; see pipeline/stages/names.py
+        ("canonical", pa.string()),
+        # a one-word PERSON name its document does not explain: the corpus may map it
+        ("alias_candidate", pa.bool_()),
     ]
 )
 
@@ -178,35 +183,99 @@ REUSED_SENTENCES = pa.schema(
     ]
 )
 
-# What the collocations aggregate is summed from, kept per document (see pipeline/aggregates.py)
-# so that a pass derives them only for the documents that changed.
-# One row per document and ordered pair of different content lemmas within the span. `doc`
-# is DuckDB's hash(doc_id): deriving and writing 5.3 million rows keyed by it took 3.0 s on
-# 8,900 documents, by the doc_id string 4.4 s.
-COLLOCATION_PAIRS = pa.schema(
+# The aggregates, kept by difference (pipeline/lake/aggregates.py): one row per key with its
+# totals over every `ok` document; a key no document holds has no row. The views over them
+# (sql/views/) merge entity names through `entity_aliases` and rank collocations.
+LEMMA_COUNTS = pa.schema(
+    [("lemma", pa.string()), ("pos", pa.string()), ("count", pa.int64()), ("documents", pa.int64())]
+)
+# A word as spaCy cut it (lower-cased) with its lemma (lower-cased): occurrences and documents
+# (keyword in context's totals, and the forms of a lemma).
+WORD_COUNTS = pa.schema(
     [
-        ("doc", pa.uint64()),
+        ("word", pa.string()),
+        ("lemma", pa.string()),
+        ("occurrences", pa.int64()),
+        ("documents", pa.int64()),
+    ]
+)
+BOILERPLATE_RULES = pa.schema(
+    [("rule", pa.string()), ("lines", pa.int64()), ("documents", pa.int64())]
+)
+# An entity name as its document gives it (entities.canonical), with its label and whether the
+# corpus may map it to a full name: mentions and documents.
+ENTITY_NAME_COUNTS = pa.schema(
+    [
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("alias_candidate", pa.bool_()),
+        ("mentions", pa.int64()),
+        ("documents", pa.int64()),
+    ]
+)
+# A name a document merges itself ("Putin" after "Vladimir Putin"): mentions and documents.
+ENTITY_MERGE_COUNTS = pa.schema(
+    [
+        ("alias", pa.string()),
+        ("canonical", pa.string()),
+        ("label", pa.string()),
+        ("mentions", pa.int64()),
+        ("documents", pa.int64()),
+    ]
+)
+# Two different names in one sentence (a < b): sentences and documents.
+ENTITY_PAIR_COUNTS = pa.schema(
+    [
+        ("a", pa.string()),
+        ("a_candidate", pa.bool_()),
+        ("b", pa.string()),
+        ("b_candidate", pa.bool_()),
+        ("sentences", pa.int64()),
+        ("documents", pa.int64()),
+    ]
+)
+# A name on the published day of its documents (undated documents are on no day).
+ENTITY_DAY_COUNTS = pa.schema(
+    [
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("alias_candidate", pa.bool_()),
+        ("day", pa.date32()),
+        ("mentions", pa.int64()),
+        ("documents", pa.int64()),
+    ]
+)
+# Ordered pairs of content lemmas within 5 tokens in one sentence, and each content lemma's
+# occurrences: what the `collocations` view ranks.
+COLLOCATION_PAIR_COUNTS = pa.schema(
+    [
         ("lemma", pa.string()),
         ("collocate", pa.string()),
         ("cooccurrences", pa.int64()),
+        ("documents", pa.int64()),
     ]
 )
-
-# One row per document (hash(doc_id)) and content lemma: its occurrences in the document.
-COLLOCATION_LEMMAS = pa.schema(
+COLLOCATION_LEMMA_COUNTS = pa.schema([("lemma", pa.string()), ("n", pa.int64())])
+# One row per annotated document.
+DOC_STATS = pa.schema(
     [
-        ("doc", pa.uint64()),
-        ("lemma", pa.string()),
-        ("n", pa.int64()),
+        ("doc_id", pa.string()),
+        ("n_sentences", pa.int64()),
+        ("n_tokens", pa.int64()),
+        ("n_types", pa.int64()),
+        ("mean_sentence_len", pa.float64()),
     ]
 )
 
-# One row per document whose counts are in the two tables above, with what they were derived
-# from (content hash, code version of the document's rows, and of the SQL deriving them).
-COLLOCATION_SOURCES = pa.schema([("doc_id", pa.string()), ("source", pa.string())])
-
-COLLOCATION_TABLES: dict[str, pa.Schema] = {
-    "collocation_pairs": COLLOCATION_PAIRS,
-    "collocation_lemmas": COLLOCATION_LEMMAS,
-    "collocation_sources": COLLOCATION_SOURCES,
+AGGREGATE_TABLES: dict[str, pa.Schema] = {
+    "lemma_counts": LEMMA_COUNTS,
+    "word_counts": WORD_COUNTS,
+    "boilerplate_rules": BOILERPLATE_RULES,
+    "entity_name_counts": ENTITY_NAME_COUNTS,
+    "entity_merge_counts": ENTITY_MERGE_COUNTS,
+    "entity_pair_counts": ENTITY_PAIR_COUNTS,
+    "entity_day_counts": ENTITY_DAY_COUNTS,
+    "collocation_pair_counts": COLLOCATION_PAIR_COUNTS,
+    "collocation_lemma_counts": COLLOCATION_LEMMA_COUNTS,
+    "doc_stats": DOC_STATS,
 }

@@ -44,7 +44,9 @@ def from_environment() -> Settings:
         seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
         data_dir=Path(env.get("CORPUS_DATA", PROJECT_DIR / "data")).resolve(),
         model=env.get("CORPUS_MODEL", MODEL),
-        workers=int(env.get("CORPUS_WORKERS", "1")),
+        # every core this process may use: each worker holds its own model (~0.4 GB with
+        # en_core_web_sm while it parses), so memory grows by that much per core
+        workers=int(env.get("CORPUS_WORKERS", str(usable_cores()))),
         ray_address=env.get("RAY_ADDRESS") or None,
         max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
         batch_docs=int(env.get("CORPUS_BATCH_DOCS", str(DEFAULT_BATCH_DOCS))),

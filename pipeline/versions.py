@@ -21,7 +21,7 @@ CLEANING_MODULES = (
     "pipeline.stages.cleaning",
     "pipeline.stages.document",
 )
-ANNOTATION_MODULES = ("pipeline.stages.annotate",)
+ANNOTATION_MODULES = ("pipeline.stages.annotate", "pipeline.stages.names")
 
 
 def source_files(module: str) -> list[Path]:

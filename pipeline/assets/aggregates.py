@@ -8,7 +8,15 @@ import dagster as dg
 
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.lake import Lake, LakeWriter
-from pipeline.lake.aggregates import aggregate_files, refresh_aggregates, sql_version, table_version
+from pipeline.lake.aggregates import (
+    AGGREGATES_DIR,
+    DOC_STATS,
+    VIEWS_DIR,
+    is_current,
+    rebuild,
+    sql_version,
+    view_names,
+)
 from pipeline.lake.maintenance import count_data_files, maintain
 from pipeline.lake.sql import description
 from pipeline.settings import COMPACT_ABOVE_FILES
@@ -22,20 +30,26 @@ class AggregatesConfig(dg.Config):
     compact_above_files: int = COMPACT_ABOVE_FILES
 
 
+# The tables a user reads: the kept totals that are tables of their own, and the views over
+# the others (the internal totals they read are documented in pipeline/schema.py).
+PUBLIC_TABLES = {
+    "lemma_counts": AGGREGATES_DIR / "lemma_counts.sql",
+    "boilerplate_rules": AGGREGATES_DIR / "boilerplate_rules.sql",
+    DOC_STATS: AGGREGATES_DIR / f"{DOC_STATS}.sql",
+    **{name: VIEWS_DIR / f"{name}.sql" for name in view_names()},
+}
+SQL_VERSION = sql_version()
 AGGREGATE_SPECS = [
     dg.AssetSpec(
-        path.stem,
+        name,
         deps=["documents", "annotations"],
-        description=f"{description(path)}\n\nSQL: sql/aggregates/{path.name}",
-        code_version=table_version(path),
+        description=f"{description(path)}\n\nSQL: {path.relative_to(path.parents[1])}",
+        code_version=SQL_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
         group_name="aggregates",
     )
-    for path in aggregate_files()
+    for name, path in PUBLIC_TABLES.items()
 ]
-
-
-SQL_VERSION = sql_version()
 
 
 def _compact(lake: LakeWriter, config: AggregatesConfig) -> bool:
@@ -47,15 +61,14 @@ def _compact(lake: LakeWriter, config: AggregatesConfig) -> bool:
 def aggregates(
     context: dg.AssetExecutionContext, config: AggregatesConfig, lake: dg.ResourceParam[Lake]
 ) -> Iterator[dg.MaterializeResult]:
-    """Recompute every aggregate table by SQL over the per-document tables, in one transaction,
-    so adding one file costs one file of NLP plus this cheap pass. Then compact the lake when
-    more than `compact_above_files` (200) Parquet files are live (each batch commit adds a
-    few), or always when `maintain` is set (the daily schedule)."""
+    """The aggregates are kept by difference in every batch's commit; this step rebuilds them
+    only when their SQL changed (or on a lake's first run), then compacts the lake when more
+    than `compact_above_files` (200) Parquet files are live (each batch commit adds a few), or
+    always when `maintain` is set (the daily schedule)."""
     with lake.writer() as writer:
-        stamp = writer.files_fingerprint(SQL_VERSION)
-        fresh = not writer.is_up_to_date("aggregates", stamp)
+        fresh = not is_current(writer)
         clock = time.perf_counter()
-        counts = refresh_aggregates(writer, state=("aggregates", stamp)) if fresh else {}
+        counts = rebuild(writer) if fresh else {}
         seconds = round(time.perf_counter() - clock, 3)
         maintenance = {}
         if _compact(writer, config):
@@ -63,12 +76,10 @@ def aggregates(
             maintenance = maintain(writer)
             maintenance["maintenance_seconds"] = round(time.perf_counter() - clock, 3)
         if not fresh:
-            context.log.info("no file changed since the last pass: aggregates are up to date")
+            context.log.info("aggregates kept by each commit: nothing to rebuild")
     for spec in AGGREGATE_SPECS:
         table = spec.key.to_user_string()
-        meta = {"recomputed": fresh, "seconds": seconds, **maintenance}
+        meta = {"rebuilt": fresh, "seconds": seconds, **maintenance}
         if table in counts:
             meta["dagster/row_count"] = counts[table]
-        if table == "collocations" and fresh:
-            meta["documents_derived"] = counts["collocation_documents"]  # the rest were kept
         yield dg.MaterializeResult(asset_key=table, metadata=meta)

@@ -4,6 +4,7 @@ sentence, and `files` and `documents` in agreement. Each data check is one SQL f
 sql/checks/ returning the offending rows."""
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import dagster as dg
 
@@ -21,6 +22,7 @@ CHECKS = {
     "orphan_entities": ("annotations", dg.AssetCheckSeverity.ERROR),
 }
 SCHEMA_CHECK = "declared_columns"
+CHECKED = "checks"  # the derived_state row: the processed_at the last checks reached
 
 SPECS = [
     dg.AssetCheckSpec(name, asset=asset, description=description(CHECKS_DIR / f"{name}.sql"))
@@ -34,10 +36,14 @@ SPECS = [
 
 @dg.multi_asset_check(specs=SPECS)
 def table_checks(lake: dg.ResourceParam[Lake]) -> Iterator[dg.AssetCheckResult]:
-    """Run every check over the last committed snapshot."""
-    with lake.reader() as reader:
+    """Run every check over the documents processed since the last checks (all of them the
+    first time), then remember when that was: a run's checks cost what it changed."""
+    with lake.writer() as reader:
+        state = reader.row("lake/derived_state", [CHECKED])
+        since = datetime.fromisoformat(state[0]) if state else None
+        latest = reader.row("checks/latest_processed")[0]
         for name, (asset, severity) in CHECKS.items():
-            rows = reader.rows(f"checks/{name}")
+            rows = reader.rows(f"checks/{name}", {"since": since})
             yield dg.AssetCheckResult(
                 check_name=name,
                 asset_key=asset,
@@ -52,3 +58,6 @@ def table_checks(lake: dg.ResourceParam[Lake]) -> Iterator[dg.AssetCheckResult]:
             passed=not missing,
             metadata={"missing_or_mistyped": str(missing)},
         )
+        if latest is not None and latest != since:
+            with reader.transaction():
+                reader.record_state(CHECKED, latest.isoformat())

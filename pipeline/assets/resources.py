@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.run.engine import SyncOptions
+from pipeline.run.plan import SyncOptions
 from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_SHARDS
 from pipeline.stages.ingest import partition_key, scan
 

@@ -94,6 +94,13 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--copies", type=int, default=4, help="replicas for the scale phases")
     bench.add_argument("--workers", type=int, default=2, help="processes for the pooled runs")
     bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
+    bench.add_argument(
+        "--scale",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="instead: the costs of a run at each corpus size (default 10000 100000)",
+    )
 
     ray_bench = sub.add_parser("bench-ray", help="local 1 process vs 2 workers vs Ray cluster")
     ray_bench.add_argument("--corpus", type=Path, default=SHARED_DIR / "corpora" / "bbc-news")

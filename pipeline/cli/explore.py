@@ -13,7 +13,6 @@ from pipeline.explore.report import ReportError, build_report, write_html
 from pipeline.explore.search import format_hits, search
 from pipeline.lake import Lake, LakeError, LakeReader, NoLakeError
 from pipeline.lake.query import first_line
-from pipeline.lake.search import SEARCH_CACHE
 from pipeline.settings import REPORT_FILE
 
 
@@ -36,7 +35,7 @@ def _lake(data: Path) -> Iterator[LakeReader]:
 def search_command(args: argparse.Namespace) -> int:
     data = args.data.resolve()
     with _lake(data) as reader:
-        hits = search(reader, args.query, cache=data / SEARCH_CACHE, limit=args.limit)
+        hits = search(reader, args.query, data_dir=data, limit=args.limit)
     if not hits:
         raise UserError(f"no document matches {args.query!r}")
     print("\n".join(format_hits(hits)))
@@ -46,8 +45,10 @@ def search_command(args: argparse.Namespace) -> int:
 def kwic_command(args: argparse.Namespace) -> int:
     if args.width < 10:
         raise UserError(f"--width must be at least 10 (got {args.width})")
-    with _lake(args.data.resolve()) as reader:
-        result = kwic(reader, args.word, lemma=args.lemma, window=args.window, limit=args.limit)
+    data = args.data.resolve()
+    with _lake(data) as reader:
+        options = {"lemma": args.lemma, "window": args.window, "limit": args.limit}
+        result = kwic(reader, args.word, data_dir=data, **options)
     if not result.lines:
         kind = "no form of the lemma of" if args.lemma else "no occurrence of"
         raise UserError(f"{kind} {args.word.strip()!r} in the corpus")

@@ -6,13 +6,20 @@ import sys
 
 from pipeline.settings import from_environment
 
+SCALE_SIZES = (10_000, 100_000)
+
 
 def bench(args: argparse.Namespace) -> int:
-    from bench.bench import run_bench  # only the benchmark needs it
-
     if not args.corpus.is_dir():
         print(f"corpus bench: skipped, no corpus at {args.corpus} (give --corpus DIR)")
         return 0
+    if args.scale is not None:
+        from bench.scale import scale_bench
+
+        scale_bench(args.corpus.resolve(), args.scale or list(SCALE_SIZES))
+        return 0
+    from bench.bench import run_bench  # only the benchmark needs it
+
     run_bench(
         args.corpus.resolve(),
         copies=max(1, args.copies),

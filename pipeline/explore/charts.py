@@ -70,7 +70,8 @@ def daily(points: Sequence["TimelinePoint"], first: date, last: date) -> list[in
 
 
 def timeline_chart(points: Sequence["TimelinePoint"], entities: Sequence["EntityCount"]) -> str:
-    """Mentions per published day of each entity, zero-filled; markers on days with some."""
+    """Mentions per day of each entity (dated documents only), zero-filled; markers on days
+    with some."""
     figure = _figure(height=3.6)
     ax = figure.add_subplot()
     first = min((p.day for p in points), default=date.today())

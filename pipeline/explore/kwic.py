@@ -4,8 +4,10 @@ or with `lemma=True` every form of its lemma, with a window of words either side
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.explore import ExploreError
+from pipeline.lake.search import documents_with
 from pipeline.lake.store import LakeReader
 from pipeline.settings import KWIC_WIDTH
 
@@ -37,11 +39,14 @@ def kwic(
     reader: LakeReader,
     word: str,
     *,
+    data_dir: Path,
     lemma: bool = False,
     window: int = 5,
     limit: int = 50,
 ) -> Concordance:
-    """Every occurrence of `word` (or of its lemma's forms) with `window` words either side."""
+    """The first `limit` occurrences of `word` (or of its lemma's forms), by document, with
+    `window` words either side, and how many there are in all. Only the tokens of the first
+    documents holding it are read: the search index names them, `word_counts` the total."""
     word = word.strip()
     if not word:
         raise ExploreError("the word is empty")
@@ -51,10 +56,18 @@ def kwic(
         raise ExploreError(f"--window must be between 0 and {MAX_WINDOW} (got {window})")
     if limit < 1:
         raise ExploreError(f"--limit must be at least 1 (got {limit})")
-    params = {"word": word, "lemma": lemma, "window": window, "limit": limit}
-    rows = reader.rows("explore/kwic", params)
-    lines = tuple(KwicLine(d, s, t, lf, kw, rt.rstrip()) for d, s, t, lf, kw, rt, _ in rows)
-    return Concordance(lines, rows[0][-1] if rows else 0)
+    folded = word.lower()
+    forms = [row[0] for row in reader.rows("explore/kwic_forms", [folded])] if lemma else []
+    total = reader.row("explore/kwic_total", [folded, lemma, forms])[0]
+    if not total:
+        return Concordance((), 0)
+    field, terms = ("lemmas", forms) if lemma else ("words", [folded])
+    # each of the first `limit` documents holds the word at least once: enough for the lines
+    docs = documents_with(reader, data_dir, terms, field=field, limit=limit)
+    params = {"docs": docs, "word": word, "lemma": lemma, "forms": forms}
+    rows = reader.rows("explore/kwic", params | {"window": window, "limit": limit})
+    lines = tuple(KwicLine(d, s, t, lf, kw, rt.rstrip()) for d, s, t, lf, kw, rt in rows)
+    return Concordance(lines, total)
 
 
 def format_kwic(lines: Sequence[KwicLine], width: int = KWIC_WIDTH) -> list[str]:

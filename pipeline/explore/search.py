@@ -1,7 +1,8 @@
 """Ranked full-text search (BM25) over the cleaned documents, with a snippet per hit.
 
-The index is the lake's search cache (pipeline.lake.search), rebuilt when the documents moved;
-this module asks it and turns its matches into hits with the matched words marked.
+The index is the lake's search cache (pipeline.lake.search), brought in step with the lake
+before each search; this module asks it and turns its matches into hits with the matched
+words marked.
 """
 
 import re
@@ -11,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.explore import ExploreError
-from pipeline.lake.search import search_index
+from pipeline.lake.search import analyze, best_matches
 from pipeline.lake.store import LakeReader
 
 SNIPPET_CHARS = 160
@@ -32,27 +33,34 @@ class SearchHit:
     snippet: str
 
 
-def search(reader: LakeReader, query: str, *, cache: Path, limit: int = 10) -> list[SearchHit]:
+def search(reader: LakeReader, query: str, *, data_dir: Path, limit: int = 10) -> list[SearchHit]:
     """The documents best matching `query` by BM25, with a snippet marking the matched words."""
     if not query.strip():
         raise ExploreError("the query is empty")
     if limit < 1:
         raise ExploreError(f"--limit must be at least 1 (got {limit})")
-    with search_index(reader, cache) as index:
-        if index is None:
-            raise ExploreError("no documents to search yet: the lake holds no `ok` document")
-        terms = index.terms(query)
-        if not terms:
-            raise ExploreError(
-                f"nothing to search for in {query!r}: only stop words or punctuation"
-            )
-        rows = index.match(query, limit)
-        words = sorted({m.group() for *_, text, _ in rows for m in WORD.finditer(text or "")})
-        stems = index.stems(words)
-    return [
-        SearchHit(rank, score, doc_id, title, published, snippet(text or "", terms, stems))
-        for rank, (doc_id, title, published, text, score) in enumerate(rows, start=1)
-    ]
+    terms = set(analyze(query))
+    if not terms:
+        raise ExploreError(f"nothing to search for in {query!r}: only stop words or punctuation")
+    if reader.row("lake/ok_documents")[0] == 0:
+        raise ExploreError("no documents to search yet: the lake holds no `ok` document")
+    scores = best_matches(reader, data_dir, query, limit)
+    rows = {row[0]: row for row in reader.rows("search/hits", [sorted(scores)])}
+    ranked = sorted(scores, key=lambda doc_id: (-scores[doc_id], doc_id))
+    hits = []
+    for rank, doc_id in enumerate(ranked, start=1):
+        _, title, published, text = rows[doc_id]
+        text = text or ""
+        stems = {w: _stem(w) for w in {m.group() for m in WORD.finditer(text)}}
+        hits.append(
+            SearchHit(rank, scores[doc_id], doc_id, title, published, snippet(text, terms, stems))
+        )
+    return hits
+
+
+def _stem(word: str) -> str:
+    cut = analyze(word)
+    return cut[0] if cut else ""
 
 
 def snippet(text: str, terms: set[str], stems: dict[str, str], width: int = SNIPPET_CHARS) -> str:

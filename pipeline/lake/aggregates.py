@@ -1,86 +1,143 @@
-"""The aggregate tables: one SELECT per file in sql/aggregates/, the table named after it, all
-recomputed together in one transaction.
+"""The aggregate tables, kept by difference: each batch's commit adds its documents'
+contributions and takes away those of the documents it replaces, in the same transaction, so
+every snapshot's aggregates agree with its documents and a run's cost follows what changed.
 
-Most are one pass over the per-document tables. Collocations need every pair of content
-lemmas within a span, a self-join of the tokens that took 1.9 of the pass's 3.7 s on 8,900
-documents; so each document's pairs and lemma counts are kept (`collocation_pairs`,
-`collocation_lemmas`, derived by sql/collocations/), re-derived only for the documents whose
-source moved (new, changed, re-annotated, or that SQL edited) and dropped with documents that
-are gone, and `collocations.sql` sums them. Each batch's commit derives them for its own
-documents (`write_batch`); the aggregate pass catches the rest.
+A kept table is a set of totals by key (`Totals`): its contribution from some documents is one
+SELECT in sql/aggregates/ (named after the table), run over the batch's own rows (added) or
+the lake's rows of the documents replaced or deleted (taken away); a key whose total reaches
+zero goes. Tables a reader wants merged or ranked over the whole corpus are views over the
+totals (sql/views/): entity names through `entity_aliases`, collocations ranked by
+log-likelihood; they cost their reader, not the run. A change of this SQL (its version in
+`derived_state`) rebuilds every total once from the per-document tables.
 """
 
 import hashlib
-from pathlib import Path
+from dataclasses import dataclass
 
-from pipeline.lake.sql import IDENTIFIER, SQL_DIR
+from pipeline.lake.sql import IDENTIFIER, SQL_DIR, compose, fill, statement
 from pipeline.lake.store import LakeWriter
 
 AGGREGATES_DIR = SQL_DIR / "aggregates"
-COLLOCATIONS_DIR = SQL_DIR / "collocations"
-CONTENT_TABLE = "collocation_content"  # temporary: the content tokens of the documents to derive
-COUNT_TABLES = ("collocation_pairs", "collocation_lemmas")
+VIEWS_DIR = SQL_DIR / "views"
+STATE = "aggregates"  # the derived_state row naming the SQL version the totals were kept with
+CONTENT = "collocation_content"  # temporary: the content tokens collocations are counted from
+DOC_STATS = "doc_stats"  # one row per document, replaced with it
+# The per-document tables a contribution reads, by the name its SQL gives them.
+LAKE_ROWS = {name: name for name in ("tokens", "entities", "removed_lines", "documents")}
+Sources = dict[str, str]
 
 
-def aggregate_files() -> list[Path]:
-    """The aggregate tables: one SELECT per file in sql/aggregates/, the table named after it."""
-    files = sorted(AGGREGATES_DIR.glob("*.sql"))
-    for path in files:
-        if not IDENTIFIER.match(path.stem):
-            raise ValueError(f"{path.name}: an aggregate's file name must be a plain identifier")
-    return files
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A table of totals by key, kept by difference; its contribution is aggregates/<table>.sql."""
+
+    table: str
+    keys: tuple[str, ...]
+    sums: tuple[str, ...]  # the first one is zero exactly when no document holds the key
+    needs_content: bool = False  # read from the temporary collocation content
 
 
-def sql_version(files: list[Path] | None = None) -> str:
-    """A hash of SQL files: by default every file the aggregate tables come from."""
-    files = [*aggregate_files(), *_collocation_files()] if files is None else files
+TOTALS = (
+    Totals("lemma_counts", ("lemma", "pos"), ("count", "documents")),
+    Totals("word_counts", ("word", "lemma"), ("occurrences", "documents")),
+    Totals("boilerplate_rules", ("rule",), ("lines", "documents")),
+    Totals("entity_name_counts", ("name", "label", "alias_candidate"), ("mentions", "documents")),
+    Totals("entity_merge_counts", ("alias", "canonical", "label"), ("mentions", "documents")),
+    Totals(
+        "entity_pair_counts", ("a", "a_candidate", "b", "b_candidate"), ("sentences", "documents")
+    ),
+    Totals(
+        "entity_day_counts", ("name", "label", "alias_candidate", "day"), ("mentions", "documents")
+    ),
+    Totals("collocation_pair_counts", ("lemma", "collocate"), ("cooccurrences", "documents"), True),
+    Totals("collocation_lemma_counts", ("lemma",), ("n",), True),
+)
+KEPT_TABLES = (*(totals.table for totals in TOTALS), DOC_STATS)
+
+
+def view_names() -> list[str]:
+    """The views over the totals, entity_aliases first (the others read it)."""
+    names = sorted(path.stem for path in VIEWS_DIR.glob("*.sql"))
+    return sorted(names, key=lambda name: name != "entity_aliases")
+
+
+def sql_version() -> str:
+    """A hash of every SQL file the aggregates come from: the totals, doc_stats and the views."""
+    files = sorted(AGGREGATES_DIR.glob("*.sql")) + sorted(VIEWS_DIR.glob("*.sql"))
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()[:10]
 
 
-def table_version(path: Path) -> str:
-    """The code version of one aggregate table: its SQL, and what that SQL reads."""
-    return sql_version([path, *_collocation_files()] if path.stem == "collocations" else [path])
+def is_current(lake: LakeWriter) -> bool:
+    """Whether the totals were kept with today's SQL (else they are rebuilt, not added to)."""
+    return lake.is_up_to_date(STATE, sql_version())
 
 
-def _collocation_files() -> list[Path]:
-    return sorted(COLLOCATIONS_DIR.glob("*.sql"))
+def take_away(lake: LakeWriter, doc_ids: list[str]) -> None:
+    """Inside a transaction, before the documents' rows are deleted: their contributions go."""
+    if doc_ids:
+        _apply(lake, LAKE_ROWS, doc_ids, sign=-1)
+        lake.execute("lake/delete_doc_rows_by_list", [doc_ids], table=DOC_STATS)
 
 
-def refresh_aggregates(lake: LakeWriter, *, state: tuple[str, str] | None = None) -> dict[str, int]:
-    """Recompute every aggregate table from the per-document tables, in one transaction
-    (recording `state`, a (name, fingerprint) pair, in the same transaction). Returns the
-    row count of each, and under `collocation_documents` how many documents were derived."""
+def add(lake: LakeWriter, batch: Sources) -> None:
+    """Inside a transaction: the contributions of a batch's own rows, registered under the
+    names `batch` gives for tokens, entities, removed_lines and documents."""
+    _apply(lake, batch, None, sign=1)
+    _insert_doc_stats(lake, batch["tokens"])
+
+
+def rebuild(lake: LakeWriter) -> dict[str, int]:
+    """Every total and doc_stats afresh from the per-document tables, and the views, in one
+    transaction; returns each kept table's rows."""
     with lake.transaction():
-        counts = {"collocation_documents": update_collocation_counts(lake)}
-        for path in aggregate_files():
-            lake.from_query("lake/create_table_as", path.stem, f"aggregates/{path.stem}")
-            counts[path.stem] = lake.count(path.stem)
-        if state is not None:
-            lake.record_state(*state)
-    return counts
+        for name in KEPT_TABLES:
+            lake.execute("lake/clear_table", table=name)
+        _apply(lake, LAKE_ROWS, None, sign=1)
+        _insert_doc_stats(lake, "tokens")
+        create_views(lake)
+        lake.record_state(STATE, sql_version())
+    return {name: lake.count(name) for name in KEPT_TABLES}
 
 
-def update_collocation_counts(lake: LakeWriter, doc_ids: list[str] | None = None) -> int:
-    """Bring the per-document collocation counts up to date with the documents; returns how
-    many documents were derived afresh. Runs inside the caller's transaction.
+def create_views(lake: LakeWriter) -> None:
+    """The views over the totals, (re)made from sql/views/."""
+    for name in view_names():
+        lake.run(compose("lake/create_view", statement(f"views/{name}"), table=name))
 
-    `doc_ids` limits the pass to those documents (a batch's commit: the ones it wrote), so a
-    commit's cost does not grow with the lake; None looks at every document and also drops
-    the counts of documents that are gone (the aggregate pass)."""
-    version = sql_version(_collocation_files())
-    current = dict(lake.rows("lake/document_sources", [version, doc_ids]))
-    stored = dict(lake.rows("collocations/stored_sources", [doc_ids]))
-    focus = sorted(doc_id for doc_id, source in current.items() if stored.get(doc_id) != source)
-    stale = sorted(doc_id for doc_id, source in stored.items() if current.get(doc_id) != source)
-    if stale:
-        lake.execute("collocations/forget_sources", [stale])
-        for table in COUNT_TABLES:
-            lake.execute("collocations/forget_counts", [stale], table=table)
-    if focus:
-        lake.from_query("lake/create_temp_table_as", CONTENT_TABLE, "collocations/content", [focus])
-        lake.from_query("lake/insert_query", "collocation_pairs", "collocations/document_pairs")
-        lake.from_query("lake/insert_query", "collocation_lemmas", "collocations/document_lemmas")
-        lake.execute("collocations/drop_content")
-        sources = [current[doc_id] for doc_id in focus]
-        lake.execute("collocations/record_sources", [focus, sources])
-    return len(focus)
+
+def _insert_doc_stats(lake: LakeWriter, tokens: str) -> None:
+    query = fill(statement(f"aggregates/{DOC_STATS}"), tokens=tokens)
+    lake.run(compose("lake/insert_query", query, table=DOC_STATS), {"ids": None})
+
+
+def _apply(lake: LakeWriter, sources: Sources, ids: list[str] | None, *, sign: int) -> None:
+    """Merge into every kept table the contribution of the documents `ids` (every one when
+    None) of the rows `sources` names, times `sign`."""
+    if any(totals.needs_content for totals in TOTALS):
+        query = fill(statement("aggregates/collocation_content"), tokens=sources["tokens"])
+        lake.run(compose("lake/create_temp_table_as", query, table=CONTENT), {"ids": ids})
+    for totals in TOTALS:
+        query = fill(statement(f"aggregates/{totals.table}"), **sources)
+        params = {"ids": ids, "sign": sign}
+        used = {name: value for name, value in params.items() if f"${name}" in query}
+        lake.run(compose("lake/totals_new_delta", query), used)
+        _merge(lake, totals)
+
+
+def _merge(lake: LakeWriter, totals: Totals) -> None:
+    """The delta into the kept totals: new values for the keys it touches, zeros dropped."""
+    for name in (*totals.keys, *totals.sums):
+        if not IDENTIFIER.match(name):
+            raise ValueError(f"not a column name: {name!r}")
+    names = {"table": totals.table, "keys": ", ".join(totals.keys), "delta": "totals_delta"}
+    expressions = {
+        "added": ", ".join(f"coalesce(t.{s}, 0) + d.{s} AS {s}" for s in totals.sums),
+        "summed": ", ".join(f"sum({s}) AS {s}" for s in totals.sums),
+        "match": " AND ".join(f"{totals.table}.{k} = d.{k}" for k in totals.keys),
+        "first": totals.sums[0],
+    }
+    for name in ("lake/totals_merged", "lake/totals_delete", "lake/totals_insert"):
+        text = fill(statement(name), **names)
+        for key, value in expressions.items():  # built above from checked column names
+            text = text.replace("{" + key + "}", value)
+        lake.run(text)

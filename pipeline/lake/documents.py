@@ -1,42 +1,32 @@
 """Per-document rows: a batch's rows replaced in every table in one transaction, the rows of
 deleted files removed, and the `files` state a run plans from."""
 
+import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from pipeline.lake.aggregates import update_collocation_counts
+from pipeline.lake import aggregates
 from pipeline.lake.sql import for_table
 from pipeline.lake.store import LakeWriter
 from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
-    """What the lake remembers of one file: a row of `files`."""
-
-    doc_id: str
-    shard: int
-    n_bytes: int
-    mtime_ns: int
-    content_sha256: str
-    status: str
-    code_version: str
-    first_seen: datetime
+def file_states(lake: LakeWriter, shards: Iterable[int]) -> pa.Table:
+    """What the lake remembers of the files of these shards: their `files` rows (doc_id,
+    shard, n_bytes, mtime_ns, content_sha256, status, code_version, first_seen)."""
+    return lake.arrow("lake/file_states", {"shards": sorted(shards)})
 
 
-def file_states(lake: LakeWriter, shards: Iterable[int]) -> dict[str, FileState]:
-    rows = lake.rows("lake/file_states", {"shards": sorted(shards)})
-    return {row[0]: FileState(*row) for row in rows}
-
-
-def write_batch(lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table]) -> bool:
+def write_batch(
+    lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table], *, keep_aggregates: bool
+) -> bool:
     """Replace the rows of the batch's documents in every table, in one transaction.
 
-    `tables` holds a table for each of DOCUMENT_TABLES and `files`. The per-document counts
-    the aggregates are summed from are derived in the same transaction, from the new rows.
+    `tables` holds a table for each of DOCUMENT_TABLES and `files`. With `keep_aggregates`
+    the aggregates take away the replaced documents' contributions and add the new rows', in
+    the same transaction (without it they are stale, to be rebuilt: see lake/aggregates.py).
     Returns False when a batch with this id was committed before (a retried delivery), in
     which case nothing is written.
     """
@@ -52,6 +42,8 @@ def write_batch(lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table]) ->
             added=n_files - known.num_rows,
             changed=known.num_rows,
         )
+        if keep_aggregates:
+            aggregates.take_away(lake, known.column("doc_id").to_pylist())
         _delete_ids(lake, known)
         for name in (*DOCUMENT_TABLES, "files"):
             lake.insert(name, tables[name])
@@ -60,17 +52,30 @@ def write_batch(lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table]) ->
             schema=BASE_TABLES["batches"],
         )
         lake.insert("batches", stamp)
-        update_collocation_counts(lake, ids.column("doc_id").to_pylist())
+        if keep_aggregates:
+            _add_to_aggregates(lake, tables)
     return True
 
 
-def delete_documents(lake: LakeWriter, doc_ids: Iterable[str]) -> int:
-    """Remove every row of these documents, `files` included, in one transaction."""
+def _add_to_aggregates(lake: LakeWriter, tables: dict[str, pa.Table]) -> None:
+    """The batch's own rows, registered for the aggregates' contribution queries."""
+    names = {name: f"batch_{name}" for name in aggregates.LAKE_ROWS}
+    with contextlib.ExitStack() as stack:
+        for name, view in names.items():
+            stack.enter_context(lake.registered(view, tables[name]))
+        aggregates.add(lake, names)
+
+
+def delete_documents(lake: LakeWriter, doc_ids: Iterable[str], *, keep_aggregates: bool) -> int:
+    """Remove every row of these documents, `files` included, in one transaction (their
+    contributions taken away from the aggregates with `keep_aggregates`)."""
     ids = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
     if ids.num_rows == 0:
         return 0
     with lake.transaction():
         lake.describe(f"delete {_files(ids.num_rows)} gone from the folder", deleted=ids.num_rows)
+        if keep_aggregates:
+            aggregates.take_away(lake, ids.column("doc_id").to_pylist())
         _delete_ids(lake, ids)
     return ids.num_rows
 

@@ -21,11 +21,15 @@ def statement(name: str) -> str:
 def for_table(name: str, table: str, **names: str) -> str:
     """A statement with its `{table}` (and any other `{name}`) filled in, after checking each
     is a plain identifier."""
-    names = {"table": table, **names}
-    text = statement(name)
+    return fill(statement(name), table=table, **names)
+
+
+def fill(text: str, **names: str) -> str:
+    """`text` with each `{name}` replaced by a plain identifier (checked), or by a list of
+    them (`a, b`: each checked)."""
     for key, value in names.items():
-        if not IDENTIFIER.match(value):
-            raise ValueError(f"not a table name: {value!r}")
+        if not all(IDENTIFIER.match(part.strip()) for part in value.split(",")):
+            raise ValueError(f"not a table or column name: {value!r}")
         text = text.replace("{" + key + "}", value)
     return text
 
@@ -34,3 +38,9 @@ def description(path: Path) -> str:
     """The comment lines atop a SQL file, joined: what its table or check is."""
     lines = path.read_text().splitlines()
     return " ".join(line[2:].strip() for line in lines if line.startswith("--"))
+
+
+def compose(form: str, query: str, **names: str) -> str:
+    """The statement sql/<form>.sql with its identifiers filled in and `{query}` replaced by the
+    text of one of our own queries."""
+    return fill(statement(form), **names).replace("{query}", query)

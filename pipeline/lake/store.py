@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from pipeline.lake.connection import Connection, attach, connect
 from pipeline.lake.sql import for_table, statement
-from pipeline.schema import BASE_TABLES, COLLOCATION_TABLES
+from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES
 from pipeline.versions import code_version
 
 LOCK_FILE = ".writer.lock"
@@ -157,10 +157,8 @@ class LakeWriter(LakeReader):
         finally:
             self.con.unregister(name)
 
-    def from_query(self, form: str, table: str, query: str, params: Params = None) -> None:
-        """Run one of the lake/*_as / insert_query forms with sql/<query>.sql as its query:
-        a table made from it, or its rows appended to `table`."""
-        text = for_table(form, table).replace("{query}", statement(query))
+    def run(self, text: str, params: Params = None) -> None:
+        """A statement already composed from sql/ (see lake/sql.py `compose` and `fill`)."""
         self.con.execute(text, params)
 
     def insert(self, table: str, rows: pa.Table) -> None:
@@ -262,7 +260,7 @@ class Lake:
                 # a run prints its own progress; DuckDB's bar would cut into it
                 con.execute("SET enable_progress_bar = false")
                 self._writer = LakeWriter(con, code_version=code_version())
-                self._writer.ensure_tables({**BASE_TABLES, **COLLOCATION_TABLES})
+                self._writer.ensure_tables({**BASE_TABLES, **AGGREGATE_TABLES})
             yield self._writer
 
     @contextmanager

@@ -7,43 +7,19 @@ import uuid
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 
+from pipeline.lake import aggregates
 from pipeline.lake.documents import (
-    FileState,
     delete_documents,
-    file_states,
     touch_files,
     write_batch,
 )
 from pipeline.lake.store import LakeWriter
 from pipeline.run.batches import BatchResult, BatchSpec
 from pipeline.run.executors import Executor, InProcess
-from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
+from pipeline.run.plan import SyncOptions, plan
 from pipeline.stages.document import WorkItem
-from pipeline.stages.ingest import SeenFile, scan
 from pipeline.timing import Timings
-
-
-@dataclass(frozen=True, slots=True)
-class SyncOptions:
-    seeds_dir: Path
-    n_shards: int = DEFAULT_SHARDS
-    max_bytes: int = DEFAULT_MAX_BYTES
-    batch_docs: int = DEFAULT_BATCH_DOCS
-    force_all: bool = False
-    force: frozenset[str] = frozenset()  # doc_ids to redo even if unchanged
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    items: tuple[WorkItem, ...]
-    deleted: tuple[str, ...]
-    n_seen: int
-    n_new: int
-    n_changed: int
-    n_unchanged: int
 
 
 @dataclass(slots=True)
@@ -76,61 +52,6 @@ class Committed:
 
     result: BatchResult
     new: bool
-
-
-def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], version: str) -> Plan:
-    """Which files of these shards need work, from stat calls and the `files` table only."""
-    known = file_states(lake, shards)
-    seen = [f for f in scan(options.seeds_dir, options.n_shards) if f.shard in shards]
-    items, n_new, n_changed = [], 0, 0
-    now = datetime.now(UTC)  # when this run first sees the files that are new
-    for file in seen:
-        state = known.get(file.doc_id)
-        item = _work_item(file, state, version, options, now)
-        if item is None:
-            continue
-        items.append(item)
-        n_new += state is None
-        n_changed += state is not None
-    on_disk = {f.doc_id for f in seen}
-    deleted = tuple(sorted(doc_id for doc_id in known if doc_id not in on_disk))
-    unchanged = len(seen) - len(items)
-    return Plan(tuple(items), deleted, len(seen), n_new, n_changed, unchanged)
-
-
-def _work_item(
-    file: SeenFile, state: FileState | None, version: str, options: SyncOptions, now: datetime
-) -> WorkItem | None:
-    forced = options.force_all or file.doc_id in options.force
-    redo = forced or (state is not None and state.code_version != version)
-    same_stat = state is not None and (state.n_bytes, state.mtime_ns) == (
-        file.n_bytes,
-        file.mtime_ns,
-    )
-    if same_stat and not redo and not _never_read(state, file, options):
-        return None
-    return WorkItem(
-        doc_id=file.doc_id,
-        path=str(file.path),
-        shard=file.shard,
-        n_bytes=file.n_bytes,
-        mtime_ns=file.mtime_ns,
-        previous_sha256=state.content_sha256 if state else None,
-        first_seen=state.first_seen if state else now,
-        reprocess=redo,
-    )
-
-
-def _never_read(state: FileState | None, file: SeenFile, options: SyncOptions) -> bool:
-    """Rejected before its bytes were read (over the size limit, unreadable, a bad .gz) and now
-    within the limit: look again, e.g. after --max-bytes was raised. If it is still the same
-    bad file it is only touched (no rows rewritten)."""
-    return (
-        state is not None
-        and state.status == "rejected"
-        and state.content_sha256 == ""
-        and file.n_bytes <= options.max_bytes
-    )
 
 
 # Measured on 2 workers over 2,225 BBC files: 12 batches of 200 left one worker idle for the
@@ -192,9 +113,11 @@ def sync(
         the_plan = plan(lake, options, shards, version)
     report.files_seen, report.files_unchanged = the_plan.n_seen, the_plan.n_unchanged
     report.files_new, report.files_changed = the_plan.n_new, the_plan.n_changed
+    # Kept by difference in each commit, unless their SQL changed: then rebuilt after the run.
+    keep = aggregates.is_current(lake)
     # deleting is on the run's path, as a commit waited for is
     with timings.track("commit"), timings.track("commit_wait"):
-        report.files_deleted = delete_documents(lake, the_plan.deleted)
+        report.files_deleted = delete_documents(lake, the_plan.deleted, keep_aggregates=keep)
 
     total = len(the_plan.items)
     done = 0
@@ -209,7 +132,7 @@ def sync(
         for result in _waited(executor.run(specs, timings), timings):
             if pending is not None:
                 done += _account(report, _wait(pending, timings), progress, total, done)
-            pending = committer.submit(_commit, lake, result, timings)
+            pending = committer.submit(_commit, lake, result, timings, keep)
         if pending is not None:
             _account(report, _wait(pending, timings), progress, total, done)
     return report
@@ -220,9 +143,9 @@ def _wait(pending: Future, timings: Timings) -> Committed:
         return pending.result()
 
 
-def _commit(lake: LakeWriter, result: BatchResult, timings: Timings) -> Committed:
+def _commit(lake: LakeWriter, result: BatchResult, timings: Timings, keep: bool) -> Committed:
     with timings.track("commit"):
-        new = write_batch(lake, result.batch_id, result.tables)
+        new = write_batch(lake, result.batch_id, result.tables, keep_aggregates=keep)
         touch_files(lake, result.touched)
     return Committed(result, new)
 

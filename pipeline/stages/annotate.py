@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from pipeline.schema import ENTITIES, SENTENCES, TOKENS
 from pipeline.settings import MAX_CHARS, MODEL
+from pipeline.stages.names import canonical_names
 from pipeline.timing import Timings
 
 TOKEN_ATTRS = [
@@ -226,7 +227,20 @@ def _entity_table(
             rows["start_char"].append(start)
             rows["end_char"].append(end)
             rows["norm"].append(normalise_entity(text[start:end]))
+    mentions = list(zip(rows["norm"], rows["label"], strict=True))
+    names, start = [], 0
+    for end in _document_ends(rows["doc_id"]):
+        names += canonical_names(mentions[start:end])
+        start = end
+    rows["canonical"] = [name.name for name in names]
+    rows["alias_candidate"] = [name.alias_candidate for name in names]
     return pa.table(rows, schema=ENTITIES)
+
+
+def _document_ends(doc_ids: list[str]) -> list[int]:
+    """Where each document's run of rows ends (rows come document by document)."""
+    ends = [i for i in range(1, len(doc_ids)) if doc_ids[i] != doc_ids[i - 1]]
+    return [*ends, len(doc_ids)] if doc_ids else []
 
 
 def normalise_entity(text: str) -> str:

@@ -1,5 +1,6 @@
--- Cleaning rules by what they removed: lines and documents.
-SELECT rule, count(*) AS lines, count(DISTINCT doc_id) AS documents
-FROM removed_lines
+-- Cleaning rules by what they removed: lines and documents (kept by difference, as
+-- lemma_counts.sql says).
+SELECT rule, $sign * count(*) AS lines, $sign * count(DISTINCT doc_id) AS documents
+FROM {removed_lines}
+WHERE $ids::VARCHAR[] IS NULL OR doc_id IN (SELECT unnest($ids::VARCHAR[]))
 GROUP BY rule
-ORDER BY lines DESC, rule

@@ -1,4 +1,6 @@
--- Keyword in context: each occurrence of $word (case-insensitive; with $lemma, of any form sharing its lemma), with up to $window words either side in the same document; SPACE tokens are skipped and the text's own spacing kept.
+-- Keyword in context in the documents $docs (the first ones holding it): each occurrence of
+-- $word (case-insensitive; with $lemma, of any form of the lemmas $forms), with up to $window
+-- words either side in the same document; SPACE tokens are skipped, the text's spacing kept.
 WITH words AS (
     SELECT
         doc_id,
@@ -11,20 +13,14 @@ WITH words AS (
             AS text_ws,
         row_number() OVER doc AS n
     FROM tokens
-    WHERE pos <> 'SPACE'
+    WHERE pos <> 'SPACE' AND doc_id IN (SELECT unnest($docs::VARCHAR[]))
     WINDOW doc AS (PARTITION BY doc_id ORDER BY tok_idx)
 ),
-forms AS (
-    -- the lemmas of the word: of its forms, or the word itself when it is a lemma
-    SELECT DISTINCT lower(lemma) AS lemma
-    FROM tokens
-    WHERE $lemma AND (lower(text) = lower($word) OR lower(lemma) = lower($word))
-),
 hits AS (
-    SELECT doc_id, sent_idx, tok_idx, n, text, text_ws, count(*) OVER () AS total
+    SELECT doc_id, sent_idx, tok_idx, n, text, text_ws
     FROM words
     WHERE CASE
-        WHEN $lemma THEN lower(lemma) IN (SELECT lemma FROM forms)
+        WHEN $lemma THEN lower(lemma) IN (SELECT unnest($forms::VARCHAR[]))
         ELSE lower(text) = lower($word)
     END
     ORDER BY doc_id, tok_idx
@@ -38,9 +34,8 @@ SELECT
     h.text AS keyword,
     substr(h.text_ws, length(h.text) + 1)
         || coalesce(string_agg(w.text_ws, '' ORDER BY w.n) FILTER (WHERE w.n > h.n), '')
-        AS right_context,
-    h.total
+        AS right_context
 FROM hits AS h
 JOIN words AS w ON w.doc_id = h.doc_id AND w.n BETWEEN h.n - $window AND h.n + $window
-GROUP BY h.doc_id, h.sent_idx, h.tok_idx, h.n, h.text, h.text_ws, h.total
+GROUP BY h.doc_id, h.sent_idx, h.tok_idx, h.n, h.text, h.text_ws
 ORDER BY h.doc_id, h.tok_idx

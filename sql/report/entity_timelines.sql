@@ -1,4 +1,5 @@
--- Mentions per day of the given entities (norm and label pairs, in $norms and $labels), in dated documents.
+-- Mentions per day of the given entities (norm and label pairs, in $norms and $labels); undated
+-- documents are on no day.
 SELECT t.norm, t.label, t.day, t.mentions, t.documents
 FROM entity_timeline AS t
 JOIN (SELECT unnest($norms::VARCHAR[]) AS norm, unnest($labels::VARCHAR[]) AS label) AS e

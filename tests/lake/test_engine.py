@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.lake import Lake, LakeWriter
-from pipeline.lake import documents as lake_documents
-from pipeline.lake.aggregates import update_collocation_counts
+from pipeline.lake import Lake, LakeWriter, aggregates
+from pipeline.lake.aggregates import KEPT_TABLES
 from pipeline.run import executors
 from pipeline.run.batches import BatchResult, BatchSpec
-from pipeline.run.engine import TAIL_MIN_SHARE, SyncOptions, SyncReport, batch_bounds, sync
+from pipeline.run.engine import TAIL_MIN_SHARE, SyncReport, batch_bounds, sync
 from pipeline.run.executors import (
     WORKER_NICENESS,
     InProcess,
@@ -26,6 +25,7 @@ from pipeline.run.executors import (
     single_threaded_children,
     thread_count,
 )
+from pipeline.run.plan import SyncOptions
 from pipeline.settings import DEFAULT_MAX_BYTES
 from pipeline.timing import Timings
 from tests.unit.test_ingest import item_for
@@ -110,43 +110,49 @@ def test_batches_are_full_then_a_tail_of_small_ones_that_covers_every_file_once(
     assert [end - start for start, end in plain] == [200] * 11 + [25]
 
 
-def _watch_collocation_counts(
-    monkeypatch: pytest.MonkeyPatch, seen: list[tuple[int, int, list[str]]]
-) -> None:
-    """Note, at each batch commit's collocation pass, the documents in the lake, DuckDB's
-    threads and the doc_ids given."""
+def _watch_aggregates(monkeypatch: pytest.MonkeyPatch, seen: list[tuple[int, int]]) -> None:
+    """Note, at each batch commit's aggregate pass, the documents in the lake and DuckDB's
+    threads."""
+    real = aggregates.add
 
-    def watched(lake: LakeWriter, doc_ids: list[str] | None = None) -> int:
+    def watched(lake: LakeWriter, batch: dict[str, str]) -> None:
         threads = int(lake.con.execute("SELECT current_setting('threads')").fetchone()[0])
-        seen.append((lake.count("documents"), threads, doc_ids))
-        return update_collocation_counts(lake, doc_ids)
+        seen.append((lake.count("documents"), threads))
+        real(lake, batch)
 
-    monkeypatch.setattr(lake_documents, "update_collocation_counts", watched)
+    monkeypatch.setattr(aggregates, "add", watched)
 
 
-def test_collocation_counts_are_kept_by_each_batch_commit_on_one_duckdb_thread(
+def _kept(lake: LakeWriter) -> list[list[tuple]]:
+    return [lake.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in KEPT_TABLES]
+
+
+def test_each_batch_commit_keeps_the_aggregates_on_one_duckdb_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     seeds.mkdir()
     for name in ("a", "b", "c"):
         (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
-    seen: list[tuple[int, int, list[str]]] = []
-    _watch_collocation_counts(monkeypatch, seen)
+    seen: list[tuple[int, int]] = []
+    _watch_aggregates(monkeypatch, seen)
     with Lake(data).writer() as lake:
+        _sync_into(lake, seeds, batch_docs=2)
+        assert seen == []  # a new lake's aggregates are not current: rebuilt after the run
+        aggregates.rebuild(lake)
+        (seeds / "d.txt").write_text("Title d\n\n" + ARTICLE + "\nOne more line of text.\n")
+        (seeds / "a.txt").unlink()
         lake.con.execute("SET threads = 3")
-        options = SyncOptions(seeds, batch_docs=2)
-        sync(lake, options, SHARDS, InProcess("blank:en"), **_run())
-        # once per batch, after that batch's rows are in, given the documents it wrote
-        assert [(count, threads, len(ids)) for count, threads, ids in seen] == [
-            (2, 1, 2),
-            (3, 1, 1),
-        ]
-        assert sorted(doc_id for *_, ids in seen for doc_id in ids) == ["a.txt", "b.txt", "c.txt"]
-        sources = lake.con.execute("SELECT doc_id FROM collocation_sources ORDER BY 1").fetchall()
-        assert sources == [("a.txt",), ("b.txt",), ("c.txt",)]
-        assert update_collocation_counts(lake) == 0  # nothing left for the aggregate pass
+        _sync_into(lake, seeds, batch_docs=2)
+        assert seen == [(3, 1)]  # after the batch's rows are in, on one DuckDB thread
         assert lake.con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
+        kept = _kept(lake)
+        aggregates.rebuild(lake)
+        assert _kept(lake) == kept  # a.txt taken away, d.txt added: as if rebuilt
+
+
+def _sync_into(lake: LakeWriter, seeds: Path, **options: object) -> SyncReport:
+    return sync(lake, SyncOptions(seeds, **options), SHARDS, InProcess("blank:en"), **_run())
 
 
 class _Watched:

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline.lake import Lake, LakeBusyError, NoLakeError, connect
-from pipeline.lake.aggregates import refresh_aggregates
+from pipeline.lake.aggregates import rebuild
 from pipeline.lake.documents import delete_documents, write_batch
 from pipeline.lake.maintenance import count_data_files, maintain
 from pipeline.lake.store import LOCK_FILE
@@ -24,7 +24,15 @@ def _batch(*doc_ids: str) -> dict[str, pa.Table]:
     )
     tables["entities"] = pa.Table.from_pylist(
         [
-            {"doc_id": d, "sent_idx": 0, "text": "Kyiv", "label": "GPE", "norm": "Kyiv"}
+            {
+                "doc_id": d,
+                "sent_idx": 0,
+                "text": "Kyiv",
+                "label": "GPE",
+                "norm": "Kyiv",
+                "canonical": "Kyiv",
+                "alias_candidate": False,
+            }
             for d in doc_ids
         ],
         schema=DOCUMENT_TABLES["entities"],
@@ -42,8 +50,8 @@ def _ids(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def test_a_batch_replaces_its_documents_in_every_table(tmp_path: Path):
     with Lake(tmp_path).writer() as lake:
-        assert write_batch(lake, "b1", _batch("a", "b"))
-        assert write_batch(lake, "b2", _batch("b", "c"))
+        assert write_batch(lake, "b1", _batch("a", "b"), keep_aggregates=True)
+        assert write_batch(lake, "b2", _batch("b", "c"), keep_aggregates=True)
         assert _ids(lake.con, "documents") == ["a", "b", "c"]
         assert _ids(lake.con, "entities") == ["a", "b", "c"]
         assert _ids(lake.con, "files") == ["a", "b", "c"]
@@ -51,25 +59,25 @@ def test_a_batch_replaces_its_documents_in_every_table(tmp_path: Path):
 
 def test_a_batch_delivered_twice_is_committed_once(tmp_path: Path):
     with Lake(tmp_path).writer() as lake:
-        assert write_batch(lake, "same", _batch("a"))
-        assert not write_batch(lake, "same", _batch("a"))
+        assert write_batch(lake, "same", _batch("a"), keep_aggregates=True)
+        assert not write_batch(lake, "same", _batch("a"), keep_aggregates=True)
         assert _ids(lake.con, "documents") == ["a"]
         assert lake.con.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
 
 
 def test_deleting_documents_clears_every_table(tmp_path: Path):
     with Lake(tmp_path).writer() as lake:
-        write_batch(lake, "b1", _batch("a", "b"))
-        assert delete_documents(lake, ["a"]) == 1
+        write_batch(lake, "b1", _batch("a", "b"), keep_aggregates=True)
+        assert delete_documents(lake, ["a"], keep_aggregates=True) == 1
         for table in ("documents", "entities", "files"):
             assert _ids(lake.con, table) == ["b"]
 
 
-def test_aggregates_are_recomputed_from_the_tables(tmp_path: Path):
+def test_aggregates_are_rebuilt_from_the_tables(tmp_path: Path):
     with Lake(tmp_path).writer() as lake:
-        write_batch(lake, "b1", _batch("a", "b"))
-        counts = refresh_aggregates(lake)
-        assert counts["entity_counts"] == 1
+        write_batch(lake, "b1", _batch("a", "b"), keep_aggregates=False)
+        counts = rebuild(lake)
+        assert counts["entity_name_counts"] == 1
         row = lake.con.execute("SELECT norm, mentions, documents FROM entity_counts").fetchone()
         assert row == ("Kyiv", 2, 2)
 
@@ -87,7 +95,7 @@ def test_a_held_lake_shares_one_writer_and_its_readers_see_it(tmp_path: Path):
     lake = Lake(tmp_path)
     with lake.hold():  # `corpus run` holds it for the run; the assets inside take it again
         with lake.writer() as first:
-            write_batch(first, "b1", _batch("a"))
+            write_batch(first, "b1", _batch("a"), keep_aggregates=True)
         with lake.writer() as second, lake.reader() as reader:
             assert second is first and reader is first
         with pytest.raises(LakeBusyError), Lake(tmp_path).hold():
@@ -100,7 +108,7 @@ def test_readers_are_read_only_and_see_committed_data(tmp_path: Path):
     with pytest.raises(NoLakeError):
         connect(tmp_path)
     with Lake(tmp_path).writer() as lake:
-        write_batch(lake, "b1", _batch("a"))
+        write_batch(lake, "b1", _batch("a"), keep_aggregates=True)
     reader = connect(tmp_path)
     assert _ids(reader, "documents") == ["a"]
     with pytest.raises(duckdb.Error):
@@ -113,7 +121,7 @@ def test_data_files_are_counted_from_the_catalog_and_compaction_bounds_them(tmp_
     with Lake(tmp_path).writer() as lake:
         for i in range(4):
             rows = [f"doc{i}_{j}" for j in range(50)]  # past DuckLake's inlining of tiny inserts
-            write_batch(lake, f"b{i}", _batch(*rows))
+            write_batch(lake, f"b{i}", _batch(*rows), keep_aggregates=True)
         lake.con.execute("CALL ducklake_flush_inlined_data('lake')")
         listing = "SELECT count(*) FROM ducklake_list_files('lake', ?)"
         listed = sum(lake.con.execute(listing, [t]).fetchone()[0] for t in lake.tables())

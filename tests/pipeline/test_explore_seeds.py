@@ -15,7 +15,7 @@ from pipeline.cli import main
 from pipeline.explore.report import read_data, render_html, render_markdown
 from pipeline.explore.search import search
 from pipeline.lake import Lake, connect
-from pipeline.lake.search import SEARCH_CACHE
+from pipeline.lake.search import SEARCH_DIR
 from pipeline.versions import code_version
 from tests.conftest import SEEDS
 
@@ -55,9 +55,9 @@ def test_search_ranks_the_brest_article_first(lake: Path, capsys):
     assert first.startswith(" 1. score ") and first.endswith("000_091a0a5e8adf2034.txt")
     assert "[Brest]" in out and "[oil]" in out
     with Lake(lake).reader() as reader:
-        hits = search(reader, "oil depot Brest", cache=lake / SEARCH_CACHE, limit=3)
+        hits = search(reader, "oil depot Brest", data_dir=lake, limit=3)
     assert hits[0].doc_id == "000_091a0a5e8adf2034.txt"
-    assert (lake / SEARCH_CACHE).is_file()
+    assert (lake / SEARCH_DIR / "versions.parquet").is_file()  # kept in step by the run
 
 
 def test_kwic_aligns_belarus_in_every_seed(lake: Path, capsys):

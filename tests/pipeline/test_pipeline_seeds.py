@@ -60,6 +60,20 @@ def test_top_entities_and_removed_lines(lake: Path):
     assert "Read more" not in bodies and "Leave a Reply" not in bodies
 
 
+def test_a_person_is_counted_once_under_the_full_name(lake: Path):
+    con = connect(lake)
+    putin = con.execute(
+        "SELECT norm, mentions, documents FROM entity_counts WHERE norm LIKE '%Putin%'"
+    ).fetchall()
+    mentions = con.execute(
+        "SELECT count(*) FROM entities "
+        "WHERE label = 'PERSON' AND norm IN ('Putin', 'Vladimir Putin')"
+    ).fetchone()[0]
+    assert putin == [("Vladimir Putin", mentions, 2)]  # both forms, in one row
+    aliases = con.execute("SELECT alias, canonical, basis FROM entity_aliases").fetchall()
+    assert ("Putin", "Vladimir Putin", "text") in aliases
+
+
 def test_every_removed_line_joins_its_rule_and_reason(lake: Path):
     con = connect(lake)
     rules = dict(con.execute("SELECT rule, reason FROM cleaning_rules").fetchall())

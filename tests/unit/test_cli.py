@@ -59,3 +59,18 @@ def test_a_worker_loads_no_html_extractor_until_a_page_comes():
     loaded = _modules_loaded_by("pipeline.run.batches")
     assert "pipeline.stages.extract" in loaded
     assert "trafilatura" not in loaded
+
+
+def test_the_model_and_the_workers_default_to_the_environment(monkeypatch, tmp_path):
+    from pipeline.cli.run import settings_from
+    from pipeline.settings import usable_cores
+
+    monkeypatch.setenv("CORPUS_MODEL", "blank:en")
+    monkeypatch.delenv("CORPUS_WORKERS", raising=False)
+    settings = settings_from(build_parser().parse_args(["run", "--seeds", str(tmp_path)]))
+    assert settings.model == "blank:en" and settings.workers == usable_cores()
+    monkeypatch.setenv("CORPUS_WORKERS", "1")
+    settings = settings_from(build_parser().parse_args(["run", "--seeds", str(tmp_path)]))
+    assert settings.workers == 1
+    args = ["run", "--seeds", str(tmp_path), "--workers", "3"]
+    assert settings_from(build_parser().parse_args(args)).workers == 3

@@ -1,6 +1,6 @@
 -- One row per frequent content lemma and one of its 10 strongest collocates: a content lemma (noun, proper noun, verb or adjective; no stop words, punctuation or numbers) found within 5 tokens of it in the same sentence more often than chance, with the count, the count expected by chance, PMI and log-likelihood (G2), ranked by G2.
--- Summed from the per-document counts in collocation_pairs and collocation_lemmas (derived by
--- sql/collocations/ for the documents that changed since the last pass).
+-- Computed when read, from the corpus-wide counts kept by difference (collocation_pair_counts,
+-- collocation_lemma_counts): a run never pays for it.
 WITH settings AS (
     SELECT
         5 AS min_lemma_count,  -- a node lemma occurs at least this often
@@ -9,15 +9,13 @@ WITH settings AS (
 ),
 pairs AS (
     -- symmetric: (a, b) and (b, a) have the same counts
-    SELECT lemma, collocate, sum(cooccurrences) AS cooccurrences, count(*) AS documents
-    FROM collocation_pairs
-    GROUP BY lemma, collocate
+    SELECT lemma, collocate, cooccurrences, documents FROM collocation_pair_counts
 ),
 margins AS (
     SELECT lemma, sum(cooccurrences) AS pairs FROM pairs GROUP BY lemma
 ),
 frequency AS (
-    SELECT lemma, sum(n)::BIGINT AS n FROM collocation_lemmas GROUP BY lemma
+    SELECT lemma, n FROM collocation_lemma_counts
 ),
 contingency AS (
     -- the 2x2 table of each pair over all pairs: o11 = together, o12 = node with another, ...

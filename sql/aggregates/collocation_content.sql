@@ -1,6 +1,6 @@
--- The content tokens of the documents $1 (their doc_ids), from which their collocation counts
--- are derived: nouns, proper nouns, verbs and adjectives that are not stop words, punctuation
--- or numbers; `doc` is a 64-bit hash of doc_id, which joins and groups faster than the string.
+-- The content tokens collocations are counted from, of some documents ($ids, every one when
+-- NULL): nouns, proper nouns, verbs and adjectives that are not stop words, punctuation or
+-- numbers, read from {tokens} (the lake's, or a batch's rows).
 WITH stop_words AS (
     -- spaCy 3.8's English stop words: a lemma in this list is a stop word even when its token
     -- is not one ("said" -> "say", "took" -> "take")
@@ -40,9 +40,9 @@ WITH stop_words AS (
         'yours', 'yourself', 'yourselves'
     ]) AS word
 )
-SELECT doc_id, hash(doc_id) AS doc, sent_idx, tok_idx, lemma
-FROM tokens
-WHERE doc_id IN (SELECT unnest($1::VARCHAR[]))
+SELECT doc_id, sent_idx, tok_idx, lemma
+FROM {tokens}
+WHERE ($ids::VARCHAR[] IS NULL OR doc_id IN (SELECT unnest($ids::VARCHAR[])))
     AND pos IN ('NOUN', 'PROPN', 'VERB', 'ADJ')
     AND NOT is_stop
     AND lower(lemma) NOT IN (SELECT word FROM stop_words)
