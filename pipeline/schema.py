@@ -6,6 +6,8 @@ forward slashes), so a file's rows can be replaced or deleted in every table at 
 - `files`: one row per file seen in the folder: its stat, content hash, status and the code
   version that produced its rows. The state the incremental runs compare against.
 - `documents`: one row per file: metadata, the cleaned text, `ok` or `rejected` with a reason.
+  `published_date` comes from the scraper's date marker, the HTML page's metadata or an
+  explicit date in the text, as `date_source` says (pipeline/stages/dates.py); null: undated.
 - `removed_lines`: one row per line (or trailing fragment) that cleaning removed, with the rule.
 - `sentences`, `tokens`, `entities`: the spaCy annotation of `ok` English documents.
   `tok_idx` and `head_idx` count tokens from the start of the document; `start_char`/`end_char`
@@ -41,6 +43,7 @@ DOCUMENTS = pa.schema(
         ("encoding", pa.string()),
         ("title", pa.string()),
         ("published_date", pa.date32()),
+        ("date_source", pa.string()),  # marker | html | text; null when undated
         ("source_url", pa.string()),
         ("language", pa.string()),
         ("n_chars_raw", pa.int64()),

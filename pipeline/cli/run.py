@@ -137,10 +137,12 @@ def _print_summary(result: dg.ExecuteInProcessResult, lake: Lake, seconds: float
         f"{nlp.get('tokens_written', 0):,} tokens, {nlp.get('entities_written', 0):,} entities"
     )
     print(f"elapsed: {seconds:.1f} s")
-    question = (SQL_DIR / f"{EXAMPLE_QUERY}.sql").read_text().splitlines()[0][3:]
-    print(f"\n{EXAMPLE_QUERY}.sql: {question}")
     # the run's own connection, still open under its writer lock: attaching anew costs ~0.3 s
     with lake.reader() as reader:
+        # what a figure drawn from this run cites: `corpus sql --at N` reads it again later
+        print(f"lake: {reader.stamp().describe()}")
+        question = (SQL_DIR / f"{EXAMPLE_QUERY}.sql").read_text().splitlines()[0][3:]
+        print(f"\n{EXAMPLE_QUERY}.sql: {question}")
         print(reader.render(EXAMPLE_QUERY))
 
 

@@ -36,21 +36,15 @@ def svg(figure: Figure, name: str) -> str:
 
 
 def per_day_chart(days: Sequence["DayCount"]) -> str:
+    """Documents per published day, as stems (undated documents are on no day)."""
     figure = _figure()
     ax = figure.add_subplot()
-    for first_seen, color, label in (
-        (False, COLORS[0], "published"),
-        (True, COLORS[1], "undated: day first seen"),
-    ):
-        points = [d for d in days if d.date_is_first_seen == first_seen]
-        if points:
-            x, y = [d.day for d in points], [d.documents for d in points]
-            ax.vlines(x, 0, y, colors=color, linewidth=2)
-            ax.plot(x, y, "o", color=color, label=label)
+    x, y = [d.day for d in days], [d.documents for d in days]
+    ax.vlines(x, 0, y, colors=COLORS[0], linewidth=2)
+    ax.plot(x, y, "o", color=COLORS[0])
     ax.set_ylabel("documents")
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", frameon=False)
     figure.autofmt_xdate()
     return svg(figure, "documents-per-day")
 
@@ -76,7 +70,8 @@ def daily(points: Sequence["TimelinePoint"], first: date, last: date) -> list[in
 
 
 def timeline_chart(points: Sequence["TimelinePoint"], entities: Sequence["EntityCount"]) -> str:
-    """Mentions per day of each entity (dated documents only), zero-filled."""
+    """Mentions per day of each entity (dated documents only), zero-filled; markers on days
+    with some."""
     figure = _figure(height=3.6)
     ax = figure.add_subplot()
     first = min((p.day for p in points), default=date.today())

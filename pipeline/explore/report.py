@@ -2,6 +2,8 @@
 
 Corpus size and languages, documents per day, top entities, the timelines of the top five
 entities, removed lines per cleaning rule, and text-reuse pairs where a `text_reuse` table exists.
+Documents without a published date are on no day: the page counts them apart. The page names
+the snapshot and code version it describes, so its figures can be read again with `--at`.
 Charts are drawn by matplotlib (Agg canvas, saved as SVG) and inlined into the page: no scripts,
 no stylesheets or images from elsewhere. Pure: reads a DuckDB connection, returns strings; no
 Dagster here.
@@ -15,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipeline.explore.charts import bar_chart, per_day_chart, timeline_chart
-from pipeline.lake.store import LakeReader
+from pipeline.lake.store import LakeReader, Stamp
 
 REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "boilerplate_rules")
 TOP_ENTITIES = 15
@@ -46,7 +48,12 @@ class LanguageCount:
 @dataclass(frozen=True, slots=True)
 class DayCount:
     day: date
-    date_is_first_seen: bool
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    date_source: str  # marker | html | text | undated
     documents: int
 
 
@@ -92,11 +99,18 @@ class ReportData:
     size: CorpusSize
     languages: tuple[LanguageCount, ...]
     per_day: tuple[DayCount, ...]
+    date_sources: tuple[SourceCount, ...]
     entities: tuple[EntityCount, ...]
     timelines: tuple[TimelinePoint, ...]
     rules: tuple[RuleCount, ...]
     reuse: tuple[ReusePair, ...] | None  # None: no text_reuse table
+    stamp: Stamp
     generated_at: datetime
+
+    @property
+    def undated(self) -> int:
+        """Ok documents without a published date (on no day of the charts)."""
+        return sum(s.documents for s in self.date_sources if s.date_source == "undated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +145,12 @@ def read_data(reader: LakeReader, *, now: datetime | None = None) -> ReportData:
         size=CorpusSize(*_rows(reader, "corpus_size")[0]),
         languages=tuple(LanguageCount(*r) for r in _rows(reader, "languages")),
         per_day=tuple(DayCount(*r) for r in _rows(reader, "documents_per_day")),
+        date_sources=tuple(SourceCount(*r) for r in _rows(reader, "date_sources")),
         entities=entities,
         timelines=tuple(TimelinePoint(*r) for r in timelines),
         rules=tuple(RuleCount(*r) for r in _rows(reader, "removed_by_rule")),
         reuse=reuse,
+        stamp=reader.stamp(),
         generated_at=now or datetime.now(UTC),
     )
 
@@ -216,17 +232,31 @@ def _size_section(data: ReportData) -> str:
     )
 
 
+SOURCE_NAMES = {
+    "marker": "the scraper's date marker",
+    "html": "the page's metadata",
+    "text": "a date in the text",
+}
+
+
+def undated_note(n: int) -> str:
+    """How the report counts documents without a date: `3 undated documents`."""
+    return f"{n:,} undated document{'s' if n != 1 else ''}"
+
+
 def _per_day_section(data: ReportData) -> str:
+    title = "<h2>Documents per day</h2>"
+    n = data.undated
+    undated = f"{undated_note(n)} (no published date) {'is' if n == 1 else 'are'} on no day."
     if not data.per_day:
-        return "<h2>Documents per day</h2>" + _note("No dated document yet.")
-    undated = sum(d.documents for d in data.per_day if d.date_is_first_seen)
-    caption = (
-        f"Documents by published date; {undated} undated document(s) shown on the day "
-        "their file was first seen."
+        return title + _note(f"No dated document yet; {undated}")
+    sources = ", ".join(
+        f"{SOURCE_NAMES.get(s.date_source, s.date_source)} {s.documents:,}"
+        for s in data.date_sources
+        if s.date_source != "undated"
     )
-    return "<h2>Documents per day</h2>" + _chart(
-        "documents-per-day", caption, per_day_chart(data.per_day)
-    )
+    caption = f"Documents by published date, dated by {sources}. {undated}"
+    return title + _chart("documents-per-day", caption, per_day_chart(data.per_day))
 
 
 def _entities_section(data: ReportData) -> str:
@@ -248,7 +278,10 @@ def _timeline_section(data: ReportData) -> str:
     top = data.entities[:TIMELINE_ENTITIES]
     if not top:
         return "<h2>Timelines of the top entities</h2>" + _note("No named entity yet.")
-    caption = "Mentions per day, by published date (undated documents are on no day)."
+    caption = (
+        f"Mentions per day by published date; the mentions in {undated_note(data.undated)} "
+        "are on no day and not shown."
+    )
     chart = timeline_chart(data.timelines, top)
     return "<h2>Timelines of the top entities</h2>" + _chart("entity-timelines", caption, chart)
 
@@ -286,13 +319,14 @@ def render_html(data: ReportData) -> str:
         _rules_section,
         _reuse_section,
     )
-    stamp = data.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    generated = data.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = "".join(section(data) for section in sections)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Corpus report</title><style>{STYLE}</style></head><body>"
-        f"<h1>Corpus report</h1><p class=note>Generated {_e(stamp)}.</p>{body}</body></html>\n"
+        f"<h1>Corpus report</h1><p class=note id=stamp>Generated {_e(generated)} from "
+        f"{_e(data.stamp.describe())}.</p>{body}</body></html>\n"
     )
 
 
@@ -302,7 +336,10 @@ def render_markdown(data: ReportData) -> str:
     languages = ", ".join(f"{lang.language} {lang.documents}" for lang in data.languages)
     lines = [
         f"**{s.documents:,} documents** ({s.ok:,} ok, {s.rejected:,} rejected), "
-        f"{s.sentences:,} sentences, {s.words:,} words, {s.entities:,} entity mentions.",
+        f"{s.sentences:,} sentences, {s.words:,} words, {s.entities:,} entity mentions; "
+        f"{undated_note(data.undated)}.",
+        "",
+        f"From {_md(data.stamp.describe())}.",
         "",
         f"Languages: {languages or 'none'}.",
         "",

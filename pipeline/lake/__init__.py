@@ -5,12 +5,13 @@ part of the project that speaks DuckDB.
 - store.py: `Lake` (one writer at a time, readers at any time), `LakeReader`, `LakeWriter`;
 - documents.py: a batch's rows written in one transaction, deletions, the `files` state;
 - aggregates.py, reuse.py: the derived tables; maintenance.py: compaction;
-- search.py: the search index, a cache derived from the documents; query.py: users' SQL.
+- search.py: the search index, a cache derived from the documents; query.py: users' SQL;
+- snapshots.py: the snapshots `corpus snapshots` lists, and `corpus export`.
 Every statement is a file under sql/ (see sql.py).
 """
 
 from pipeline.lake.connection import Error as LakeError
-from pipeline.lake.connection import NoLakeError, connect
+from pipeline.lake.connection import NoLakeError, SnapshotError, connect
 from pipeline.lake.store import Lake, LakeBusyError, LakeReader, LakeWriter
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "LakeReader",
     "LakeWriter",
     "NoLakeError",
+    "SnapshotError",
     "connect",
 ]

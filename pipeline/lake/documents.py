@@ -36,6 +36,12 @@ def write_batch(
         return False
     with lake.transaction():
         known = _known(lake, ids)
+        n_files = ids.num_rows
+        lake.describe(
+            f"batch of {_files(n_files)}",
+            added=n_files - known.num_rows,
+            changed=known.num_rows,
+        )
         if keep_aggregates:
             aggregates.take_away(lake, known.column("doc_id").to_pylist())
         _delete_ids(lake, known)
@@ -67,6 +73,7 @@ def delete_documents(lake: LakeWriter, doc_ids: Iterable[str], *, keep_aggregate
     if ids.num_rows == 0:
         return 0
     with lake.transaction():
+        lake.describe(f"delete {_files(ids.num_rows)} gone from the folder", deleted=ids.num_rows)
         if keep_aggregates:
             aggregates.take_away(lake, ids.column("doc_id").to_pylist())
         _delete_ids(lake, ids)
@@ -77,7 +84,8 @@ def touch_files(lake: LakeWriter, rows: pa.Table) -> None:
     """Record a new stat for files whose content did not change (no other table moves)."""
     if rows.num_rows == 0:
         return
-    with lake.registered("touched", rows):
+    what = f"new stat of {_files(rows.num_rows)} with the same content"
+    with lake.transaction(what), lake.registered("touched", rows):
         lake.execute("lake/touch_files")
 
 
@@ -107,6 +115,10 @@ def _delete_ids(lake: LakeWriter, ids: pa.Table) -> None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _files(n: int) -> str:
+    return f"{n:,} file{'s' if n != 1 else ''}"
 
 
 def record_cleaning_rules(lake: LakeWriter, reasons: dict[str, str]) -> bool:

@@ -21,5 +21,7 @@ def maintain(lake: LakeWriter) -> dict[str, int]:
     """Compact the lake; returns the data files before and after."""
     before = count_data_files(lake)
     for step in STEPS:
-        lake.execute(step)
+        # each step its own commit, as before, but one that says what made its snapshot
+        with lake.transaction(f"maintenance: {step.split('_', 1)[1].replace('_', ' ')}"):
+            lake.execute(step)
     return {"data_files_before": before, "data_files_after": count_data_files(lake)}

@@ -78,7 +78,7 @@ def _replace_rows(
     state: tuple[str, str],
 ) -> None:
     """In one transaction: delete the rows naming a `stale` document, insert the new ones."""
-    with lake.transaction():
+    with lake.transaction(f"text reuse of {len(stale):,} new, changed or deleted documents"):
         lake.execute("reuse/forget_signatures", [stale])
         for name in PAIR_TABLES:
             lake.execute("reuse/forget_pairs", [stale], table=name)

@@ -5,12 +5,19 @@ start instead of failing at COMMIT; readers attach read-only and never wait. `La
 keeps the lock and one writer connection across many `writer()` blocks: the steps of one
 `corpus run` share it (attaching loads two extensions, ~0.2 s). That state lives in the
 `Lake` object, which the command line hands to the Dagster assets as a resource.
+
+Every commit is one DuckLake snapshot, and the writer records with it what it did (DuckLake's
+commit message: author `corpus`, a message, and as extra info a JSON object with the code
+version and the files added, changed and deleted): `corpus snapshots` lists them.
 """
 
 import fcntl
+import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +27,29 @@ import pyarrow as pa
 from pipeline.lake.connection import Connection, attach, connect
 from pipeline.lake.sql import for_table, statement
 from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES
+from pipeline.versions import code_version
 
 LOCK_FILE = ".writer.lock"
 Params = Mapping[str, object] | list | None
+COMMIT_AUTHOR = "corpus"
+# DuckDB's names for the types of our declared columns, the only text put in an ADD COLUMN
+COLUMN_TYPE = re.compile(r"^[A-Z][A-Z0-9_ ]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """Which state of the lake a figure comes from: the snapshot a reader sees, and the code
+    versions that made its files' rows (one after a complete run)."""
+
+    snapshot: int | None  # None: not a DuckLake (a plain DuckDB database in tests)
+    code_versions: tuple[str, ...]
+
+    def describe(self) -> str:
+        """As the run summary and the report say it: `snapshot 12, code version clean-…`."""
+        versions = ", ".join(self.code_versions) or "none (no file yet)"
+        label = "code version" if len(self.code_versions) <= 1 else "code versions"
+        where = "no snapshot" if self.snapshot is None else f"snapshot {self.snapshot}"
+        return f"{where}, {label} {versions}"
 
 
 class LakeBusyError(RuntimeError):
@@ -58,9 +85,22 @@ class LakeReader:
     def count(self, table: str) -> int:
         return self.con.execute(for_table("lake/row_count", table)).fetchone()[0]
 
+    def stamp(self) -> Stamp:
+        """The snapshot this connection sees and the code versions of its `files` rows."""
+        snapshot = None
+        if self.row("lake/database_type")[0] == "ducklake":
+            snapshot = self.row("lake/current_snapshot")[0]
+        versions = tuple(row[0] for row in self.rows("lake/code_versions"))
+        return Stamp(snapshot, versions)
+
 
 class LakeWriter(LakeReader):
-    """The single writer's connection (its lock held): statements that change the lake."""
+    """The single writer's connection (its lock held): statements that change the lake.
+    With a `code_version`, every commit records what it did (see the module docstring)."""
+
+    def __init__(self, con: Connection, *, code_version: str | None = None) -> None:
+        super().__init__(con)
+        self.code_version = code_version
 
     def execute(self, name: str, params: Params = None, **tables: str) -> None:
         """Run sql/<name>.sql; `tables` fill in its `{table}`-style names."""
@@ -68,15 +108,33 @@ class LakeWriter(LakeReader):
         self.con.execute(text, params)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One DuckLake commit (one snapshot) for everything done inside, or nothing at all."""
+    def transaction(self, what: str | None = None) -> Iterator[None]:
+        """One DuckLake commit (one snapshot) for everything done inside, or nothing at all;
+        `what` it did is recorded with it (`describe` inside says more)."""
         self.con.execute("BEGIN")
         try:
+            self.describe(what)
             yield
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def describe(
+        self, what: str | None, *, added: int = 0, changed: int = 0, deleted: int = 0
+    ) -> None:
+        """Record with the open transaction's snapshot what it does: a message, the code
+        version, and the files it adds, changes (rows rewritten) and deletes. The last call
+        in a transaction wins. Nothing without a code version (not the lake's writer)."""
+        if self.code_version is None:
+            return
+        info = {
+            "code_version": self.code_version,
+            "files_added": added,
+            "files_changed": changed,
+            "files_deleted": deleted,
+        }
+        self.execute("lake/commit_message", [COMMIT_AUTHOR, what, json.dumps(info)])
 
     @contextmanager
     def single_threaded(self) -> Iterator[None]:
@@ -111,20 +169,43 @@ class LakeWriter(LakeReader):
             self.execute("lake/insert_rows", table=table, view=view)
 
     def ensure_tables(self, tables: Mapping[str, pa.Schema] = BASE_TABLES) -> None:
-        """Create the tables that are missing, in one transaction (one catalog commit)."""
-        missing = {name: s for name, s in tables.items() if name not in self.tables()}
-        if not missing:
+        """Create the tables that are missing and add the declared columns a table made by an
+        older version lacks (null in its rows until rewritten), in one transaction."""
+        present = self.tables()
+        missing = {name: s for name, s in tables.items() if name not in present}
+        columns = self._missing_columns({n: s for n, s in tables.items() if n in present})
+        if not missing and not columns:
             return
-        with self.transaction():
+        with self.transaction("create tables" if missing else "add columns"):
             for name, schema in missing.items():
                 with self.registered("empty", schema.empty_table()):
                     self.execute("lake/create_table", table=name)
+            for table, column, kind in columns:
+                if not COLUMN_TYPE.match(kind):
+                    raise ValueError(f"cannot add {table}.{column} of type {kind}")
+                text = for_table("lake/add_column", table, column=column)
+                self.con.execute(text.replace("{type}", kind))
+
+    def _missing_columns(self, tables: Mapping[str, pa.Schema]) -> list[tuple[str, str, str]]:
+        """(table, column, DuckDB type) of each declared column the table lacks."""
+        present: dict[str, set[str]] = {}
+        for table, name, _ in self.rows("lake/columns"):
+            present.setdefault(table, set()).add(name)
+        found = []
+        for table, schema in tables.items():
+            if set(schema.names) <= present.get(table, set()):
+                continue
+            relation = self.con.from_arrow(schema.empty_table())
+            for name, kind in zip(relation.columns, map(str, relation.dtypes), strict=True):
+                if name not in present.get(table, set()):
+                    found.append((table, name, kind))
+        return found
 
     def replace_tables(
         self, tables: Mapping[str, pa.Table], *, state: tuple[str, str] | None = None
     ) -> None:
         """Replace derived tables whole, together in one transaction (recording `state`)."""
-        with self.transaction():
+        with self.transaction(f"replace {', '.join(tables)}"):
             for name, rows in tables.items():
                 with self.registered("replacement", rows):
                     self.execute("lake/replace_table", table=name)
@@ -178,7 +259,7 @@ class Lake:
                 con = attach(self.data_dir, read_only=False)
                 # a run prints its own progress; DuckDB's bar would cut into it
                 con.execute("SET enable_progress_bar = false")
-                self._writer = LakeWriter(con)
+                self._writer = LakeWriter(con, code_version=code_version())
                 self._writer.ensure_tables({**BASE_TABLES, **AGGREGATE_TABLES})
             yield self._writer
 

@@ -6,6 +6,7 @@ calls, milliseconds for the join), and a work item is made only for a file that 
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -50,7 +51,9 @@ def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], versio
     on_disk = joined.filter(pl.col("order").is_not_null())
     redo, needs_work = _conditions(options, version)
     work = on_disk.with_columns(redo=redo).filter(needs_work).sort("order")
-    items = tuple(_work_item(row, paths[row["order"]]) for row in work.iter_rows(named=True))
+    now = datetime.now(UTC)  # when this run first sees the files that are new
+    rows = work.iter_rows(named=True)
+    items = tuple(_work_item(row, paths[row["order"]], now) for row in rows)
     n_changed = sum(item.previous_sha256 is not None for item in items)
     unchanged = on_disk.height - len(items)
     return Plan(items, tuple(deleted), on_disk.height, len(items) - n_changed, n_changed, unchanged)
@@ -80,7 +83,7 @@ def _conditions(options: SyncOptions, version: str) -> tuple[pl.Expr, pl.Expr]:
     return redo, ~same_stat.fill_null(False) | redo | never_read.fill_null(False)
 
 
-def _work_item(row: dict, path: str) -> WorkItem:
+def _work_item(row: dict, path: str, now: datetime) -> WorkItem:
     known = row["status"] is not None
     return WorkItem(
         doc_id=row["doc_id"],
@@ -89,6 +92,6 @@ def _work_item(row: dict, path: str) -> WorkItem:
         n_bytes=row["n_bytes"],
         mtime_ns=row["mtime_ns"],
         previous_sha256=row["content_sha256"] if known else None,
-        first_seen=row["first_seen"] if known else None,
+        first_seen=row["first_seen"] if known else now,
         reprocess=row["redo"],
     )

@@ -1,10 +1,6 @@
--- Documents per day by published date; undated documents on the UTC day their file was first seen (date_is_first_seen).
-SELECT
-    coalesce(d.published_date, timezone('UTC', f.first_seen)::DATE) AS day,
-    d.published_date IS NULL AS date_is_first_seen,
-    count(*) AS documents
-FROM documents AS d
-LEFT JOIN files AS f ON f.doc_id = d.doc_id
-WHERE d.status = 'ok' AND day IS NOT NULL
+-- Documents per day by published date; undated documents are counted apart (date_sources.sql).
+SELECT published_date AS day, count(*) AS documents
+FROM documents
+WHERE status = 'ok' AND published_date IS NOT NULL
 GROUP BY ALL
-ORDER BY day, date_is_first_seen
+ORDER BY day

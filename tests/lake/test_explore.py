@@ -253,6 +253,8 @@ def test_entity_timeline_counts_dated_documents_only(con):
     add_document(con, "u.txt", "undated", None, "Minsk again. Minsk.")
     again = aggregate(con, "entity_timeline")
     assert again == rows  # an undated document is on no day, not on the day it was seen
+    add_document(con, "d.txt", "dated", date(2022, 3, 2), "Minsk again. Minsk.")
+    assert ("Minsk", "GPE", date(2022, 3, 2), 2, 1) in aggregate(con, "entity_timeline")
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -275,8 +277,12 @@ def test_report_is_one_offline_page_with_inline_svg(con):
     assert not re.search(r"url\(\s*[\"']?\s*(https?:)?//", page, re.IGNORECASE)
     assert "read_more" in page and "photo_caption" in page
     assert "No text_reuse table" in page
-    assert "Generated 2024-03-06 00:00 UTC" in page
+    stamp = r"Generated 2024-03-06 00:00 UTC from snapshot \d+, code version test\."
+    assert re.search(stamp, page)
+    assert "1 undated document (no published date) is on no day." in page  # b.txt
+    assert "the mentions in 1 undated document are on no day" in page
     assert "| Belarus | GPE | 2 | 3 |" in report.markdown
+    assert "1 undated document." in report.markdown
 
 
 def test_report_lists_reuse_pairs_when_the_table_exists(con):

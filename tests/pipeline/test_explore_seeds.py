@@ -12,9 +12,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.assets.report import corpus_report
 from pipeline.cli import main
+from pipeline.explore.report import read_data, render_html, render_markdown
 from pipeline.explore.search import search
 from pipeline.lake import Lake, connect
 from pipeline.lake.search import SEARCH_DIR
+from pipeline.versions import code_version
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -76,14 +78,31 @@ def test_kwic_by_lemma_finds_inflected_forms(lake: Path, capsys):
     assert status == 0 and " attacks " not in exact
 
 
-def test_timeline_holds_the_dated_seed_and_no_undated_day(lake: Path):
+def test_seeds_are_dated_by_marker_and_text_and_one_is_undated(lake: Path):
     with connect(lake) as con:
-        days = con.execute("SELECT DISTINCT day FROM entity_timeline").fetchall()
-        dated = con.execute(
-            "SELECT DISTINCT published_date FROM documents WHERE published_date IS NOT NULL"
+        dates = con.execute(
+            "SELECT doc_id, published_date, date_source FROM documents ORDER BY doc_id"
         ).fetchall()
-    assert (date(2022, 2, 27),) in days
-    assert set(days) == set(dated)  # undated documents are on no day
+        days = con.execute("SELECT DISTINCT day FROM entity_timeline ORDER BY day").fetchall()
+    assert dates == [
+        ("000_091a0a5e8adf2034.txt", None, None),  # "in August": no full date
+        ("001_3ee0e3ebcacc47ad.txt", date(2022, 2, 26), "text"),  # its caption's date
+        ("003_f70de470215bb835.txt", date(2022, 2, 27), "marker"),
+    ]
+    assert days == [(date(2022, 2, 26),), (date(2022, 2, 27),)]  # 000's mentions: on no day
+
+
+def test_report_timeline_spans_2022_and_counts_the_undated_seed(lake: Path):
+    with Lake(lake).reader() as reader:
+        data = read_data(reader)
+        stamp = reader.stamp()
+    assert {d.day.year for d in data.per_day} == {p.day.year for p in data.timelines} == {2022}
+    assert data.undated == 1
+    page = render_html(data)
+    assert "1 undated document (no published date) is on no day." in page
+    assert stamp.snapshot is not None and stamp.code_versions == (code_version(),)
+    assert f"from snapshot {stamp.snapshot}, code version {code_version()}." in page
+    assert f"From snapshot {stamp.snapshot}, code version" in render_markdown(data)
 
 
 def test_collocations_are_content_words(lake: Path):

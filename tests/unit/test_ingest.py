@@ -403,10 +403,10 @@ def test_bad_files_are_rejected_rows(tmp_path: Path, data: bytes, words: str) ->
 def test_a_crash_in_extraction_becomes_a_rejected_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(text: str, fmt: str) -> None:
+    def explode(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
 
-    monkeypatch.setattr(prepare_module, "_clean", explode)
+    monkeypatch.setattr(prepare_module, "_source", explode)
     document = prepare(item_for(write(tmp_path / "a.txt", ARTICLE)), max_bytes=MAX_BYTES).document
     assert document["status"] == "rejected"
     assert document["reject_reason"] == (
