@@ -6,34 +6,29 @@ here raises for a bad file (even a parser error on a pathological page becomes a
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
-from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
 from pipeline.settings import MAX_CHARS
-from pipeline.stages.cleaning import Cleaned, RemovedLine, clean_text
-from pipeline.stages.extract import extract_html
+from pipeline.stages.cleaning import (
+    DEFAULT_PARAMS,
+    Cleaned,
+    CleaningParams,
+    LineKeys,
+    RemovedLine,
+    clean_text,
+    line_keys,
+)
+from pipeline.stages.cleaning.language import detect_language, language_identifier
+from pipeline.stages.extract import extract_html, render_html
 from pipeline.stages.ingest import NotText, decode, file_format, printable_name, read_bytes, sha256
 
-MIN_LANGUAGE_CHARS = 40  # under a sentence is too little evidence to call a language
-MIN_LANGUAGE_CONFIDENCE = 0.9
 ANNOTATED_LANGUAGES = ("en", "und")  # the model is English; "und" is too short to tell
 MAX_REASON_CHARS = 300
-LANGUAGE_SAMPLE_CHARS = 1_000  # enough for a confident call, 5x cheaper than 5,000
-# English function words are a quarter or more of the words of English prose (BBC articles:
-# median 33 %, 5th percentile 26 %, 97.6 % at or above 25 %) and about a tenth at most of
-# German, French, Spanish, Dutch or Italian news sentences (5.6-10.8 %). At or above
-# ENGLISH_SHARE the text is English without asking the language model, which costs ~1.3 ms
-# a document (a quarter of reading and cleaning); below it, the model decides.
-# fmt: off
-ENGLISH_FUNCTION_WORDS = frozenset({
-    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "on", "was", "with", "he",
-    "as", "be", "by", "at", "have", "are", "this", "from", "but", "not", "has", "they", "his",
-    "had", "an", "were", "which", "their", "been", "will", "would", "said",
-})
-# fmt: on
-ENGLISH_SHARE = 0.25
+# An HTML page whose extracted text, cleaned, holds under this share of the words that its
+# plain rendering (every block's text, menus included) keeps once cleaned lost its article to
+# the extractor: the rendering's cleaning is kept instead. A fixed guard, not a tuned value: on
+# the development pages it changed one page (trafilatura kept a caption and missed the body).
+HTML_MIN_WORD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +43,7 @@ class WorkItem:
     previous_sha256: str | None  # None for a new file
     first_seen: datetime | None  # None for a new file
     reprocess: bool  # forced or made by another code version: do not skip an unchanged hash
+    reason: str = "new"  # why the run processes it: new, changed, code_version, forced, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +54,7 @@ class Prepared:
     content_sha256: str
     document: dict[str, object]
     removed: tuple[RemovedLine, ...]
+    lines: LineKeys | None = None  # its short lines for the corpus's counts; None if unread
 
     @property
     def annotate(self) -> bool:
@@ -71,7 +68,15 @@ class Prepared:
         )
 
 
-def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
+def prepare(
+    item: WorkItem,
+    *,
+    max_bytes: int,
+    common_lines: frozenset[int] = frozenset(),
+    params: CleaningParams = DEFAULT_PARAMS,
+) -> Prepared:
+    """A file read, decoded, extracted and cleaned (lines whose `common_key` is in
+    `common_lines` are corpus-level boilerplate)."""
     if item.n_bytes > max_bytes:
         reason = (
             f"the file is {item.n_bytes:,} bytes, "
@@ -86,29 +91,37 @@ def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
     if isinstance(decoded, NotText):
         return _rejected(item, digest, decoded.reason)
     try:
-        return _prepared(item, digest, decoded.text, decoded.encoding)
+        return _prepared(item, digest, decoded.text, decoded.encoding, common_lines, params)
     except Exception as error:  # a parser bug on one strange file must not stop the run
         detail = " ".join(str(error).split())[:MAX_REASON_CHARS]
         reason = f"the text could not be extracted ({type(error).__name__}: {detail})"
         return _rejected(item, digest, reason)
 
 
-def _prepared(item: WorkItem, digest: str, text: str, encoding: str) -> Prepared:
+def _prepared(
+    item: WorkItem,
+    digest: str,
+    text: str,
+    encoding: str,
+    common_lines: frozenset[int],
+    params: CleaningParams,
+) -> Prepared:
     fmt = file_format(item.doc_id)
-    cleaned = _clean(text, fmt)
+    cleaned, lines = _clean(text, fmt, common_lines, params)
     if not cleaned.text.strip():
-        return _rejected(item, digest, _nothing_left(cleaned.removed), cleaned.removed)
+        reason = _nothing_left(cleaned.removed)
+        return _rejected(item, digest, reason, cleaned.removed, lines)
     document = _row(item, digest, fmt, encoding) | {
         "title": cleaned.title,
         "published_date": cleaned.published_date,
         "source_url": cleaned.source_url,
-        "language": detect_language(cleaned.text),
+        "language": cleaned.language,
         "n_chars_raw": len(text),
         "n_chars_clean": len(cleaned.text),
         "text": cleaned.text,
         "status": "ok",
     }
-    return Prepared(item, digest, document, cleaned.removed)
+    return Prepared(item, digest, document, cleaned.removed, lines)
 
 
 def _nothing_left(removed: tuple[RemovedLine, ...]) -> str:
@@ -121,18 +134,36 @@ def _nothing_left(removed: tuple[RemovedLine, ...]) -> str:
     return f"no article text left after cleaning: the {lines} removed as {rules}"
 
 
-def _clean(text: str, fmt: str) -> Cleaned:
+def _clean(
+    text: str, fmt: str, common_lines: frozenset[int], params: CleaningParams
+) -> tuple[Cleaned, LineKeys]:
+    """The cleaned text, and the short lines the corpus counts: of the text itself, or of an
+    HTML page's plain rendering (its menus and footers are what recur across pages)."""
     if fmt != "html":
-        return clean_text(text)
+        return clean_text(text, common_lines=common_lines, params=params), line_keys(text)
     extracted = extract_html(text)
-    cleaned = clean_text(extracted.text, has_title=extracted.title is not None)
+    rendered = render_html(text)
+    cleaned = clean_text(
+        extracted.text,
+        common_lines=common_lines,
+        has_title=extracted.title is not None,
+        params=params,
+    )
+    plain = clean_text(rendered, common_lines=common_lines, params=params)
+    if _words(cleaned.text) < HTML_MIN_WORD_SHARE * _words(plain.text):
+        cleaned = plain
     return Cleaned(
         text=cleaned.text,
         title=extracted.title or cleaned.title,
         published_date=extracted.published_date or cleaned.published_date,
         source_url=extracted.source_url or cleaned.source_url,
         removed=cleaned.removed,
-    )
+        language=cleaned.language,
+    ), line_keys(rendered)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
 
 
 def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[str, object]:
@@ -157,27 +188,14 @@ def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[st
 
 
 def _rejected(
-    item: WorkItem, digest: str, reason: str, removed: tuple[RemovedLine, ...] = ()
+    item: WorkItem,
+    digest: str,
+    reason: str,
+    removed: tuple[RemovedLine, ...] = (),
+    lines: LineKeys | None = None,
 ) -> Prepared:
     document = _row(item, digest, file_format(item.doc_id), None) | {"reject_reason": reason}
-    return Prepared(item, digest, document, removed)
+    return Prepared(item, digest, document, removed, lines)
 
 
-@cache
-def language_identifier() -> LanguageIdentifier:
-    """The language model behind `detect_language`, loaded once per process (~0.7 s: a 68 MB
-    xz-compressed file): on first need, or ahead of it by a worker while it waits for work."""
-    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-
-
-def detect_language(text: str) -> str:
-    """An ISO 639-1 code, or "und" (undetermined) when the text is too short or the call too
-    close."""
-    sample = text[:LANGUAGE_SAMPLE_CHARS]
-    if len(sample) < MIN_LANGUAGE_CHARS:
-        return "und"
-    words = sample.lower().split()
-    if sum(word in ENGLISH_FUNCTION_WORDS for word in words) >= ENGLISH_SHARE * len(words):
-        return "en"
-    language, confidence = language_identifier().classify(sample)
-    return language if confidence >= MIN_LANGUAGE_CONFIDENCE else "und"
+__all__ = ["Prepared", "WorkItem", "detect_language", "language_identifier", "prepare"]

@@ -403,7 +403,7 @@ def test_bad_files_are_rejected_rows(tmp_path: Path, data: bytes, words: str) ->
 def test_a_crash_in_extraction_becomes_a_rejected_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(text: str, fmt: str) -> None:
+    def explode(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
 
     monkeypatch.setattr(prepare_module, "_clean", explode)
