@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from pipeline.lake import lines
 from pipeline.lake.aggregates import update_collocation_counts
 from pipeline.lake.sql import for_table
 from pipeline.lake.store import LakeWriter
@@ -36,8 +37,8 @@ def write_batch(lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table]) ->
     """Replace the rows of the batch's documents in every table, in one transaction.
 
     `tables` holds a table for each of DOCUMENT_TABLES and `files`. The per-document counts
-    the aggregates are summed from are derived in the same transaction, from the new rows.
-    Returns False when a batch with this id was committed before (a retried delivery), in
+    the aggregates are summed from are derived in the same transaction, from the new rows, and
+    so are the counts of the short lines the documents held and hold (`line_counts`). Returns False when a batch with this id was committed before (a retried delivery), in
     which case nothing is written.
     """
     ids = pa.table({"doc_id": tables["files"].column("doc_id")})
@@ -45,9 +46,12 @@ def write_batch(lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table]) ->
     if lake.row("lake/batch_committed", [batch_id]):
         return False
     with lake.transaction():
-        _delete_ids(lake, _known(lake, ids))
+        known = _known(lake, ids)
+        held = lines.keys_of(lake, known)
+        _delete_ids(lake, known)
         for name in (*DOCUMENT_TABLES, "files"):
             lake.insert(name, tables[name])
+        lines.recount(lake, held, tables["document_lines"])
         stamp = pa.table(
             {"batch_id": [batch_id], "n_docs": [ids.num_rows], "committed_at": [_now()]},
             schema=BASE_TABLES["batches"],
@@ -63,7 +67,9 @@ def delete_documents(lake: LakeWriter, doc_ids: Iterable[str]) -> int:
     if ids.num_rows == 0:
         return 0
     with lake.transaction():
+        held = lines.keys_of(lake, ids)
         _delete_ids(lake, ids)
+        lines.recount(lake, held, BASE_TABLES["document_lines"].empty_table())
     return ids.num_rows
 
 

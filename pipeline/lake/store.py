@@ -113,14 +113,19 @@ class LakeWriter(LakeReader):
             self.execute("lake/insert_rows", table=table, view=view)
 
     def ensure_tables(self, tables: Mapping[str, pa.Schema] = BASE_TABLES) -> None:
-        """Create the tables that are missing, in one transaction (one catalog commit)."""
-        missing = {name: s for name, s in tables.items() if name not in self.tables()}
-        if not missing:
+        """Create the tables that are missing and add the columns a table lacks (a lake made
+        by older code), in one transaction (one catalog commit)."""
+        present = self.tables()
+        missing = {name: s for name, s in tables.items() if name not in present}
+        columns = _missing_columns(self, {n: s for n, s in tables.items() if n in present})
+        if not missing and not columns:
             return
         with self.transaction():
             for name, schema in missing.items():
                 with self.registered("empty", schema.empty_table()):
                     self.execute("lake/create_table", table=name)
+            for table, column, kind in columns:
+                self.execute("lake/add_column", table=table, column=column, kind=kind)
 
     def replace_tables(
         self, tables: Mapping[str, pa.Table], *, state: tuple[str, str] | None = None
@@ -219,6 +224,22 @@ def _exclusive_lock(data_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _missing_columns(
+    reader: LakeReader, declared: Mapping[str, pa.Schema]
+) -> list[tuple[str, str, str]]:
+    """(table, column, DuckDB type) of each declared column a present table lacks."""
+    present: dict[str, set[str]] = {}
+    for table, name, _ in reader.rows("lake/columns"):
+        present.setdefault(table, set()).add(name)
+    found = []
+    for table, schema in declared.items():
+        relation = reader.con.from_arrow(schema.empty_table())
+        for name, kind in zip(relation.columns, map(str, relation.dtypes), strict=True):
+            if name not in present.get(table, set()):
+                found.append((table, name, kind.lower()))
+    return found
 
 
 def missing_columns(reader: LakeReader, declared: Mapping[str, pa.Schema]) -> list[str]:
