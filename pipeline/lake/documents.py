@@ -38,7 +38,8 @@ def write_batch(lake: LakeWriter, batch_id: str, tables: dict[str, pa.Table]) ->
 
     `tables` holds a table for each of DOCUMENT_TABLES and `files`. The per-document counts
     the aggregates are summed from are derived in the same transaction, from the new rows, and
-    so are the counts of the short lines the documents held and hold (`line_counts`). Returns False when a batch with this id was committed before (a retried delivery), in
+    so are the counts of the short lines the documents held and hold (`line_counts`).
+    Returns False when a batch with this id was committed before (a retried delivery), in
     which case nothing is written.
     """
     ids = pa.table({"doc_id": tables["files"].column("doc_id")})

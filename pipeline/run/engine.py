@@ -206,8 +206,9 @@ def sync(
 
     Batches are cleaned with the lines every document was cleaned with as common when the run
     planned; then the documents holding a line whose common status moved from that set
-    (anywhere in the corpus) are cleaned again with the final one, so the lake is what cleaning every document with it would give, whatever
-    order the files came in, at the cost of only those documents."""
+    (anywhere in the corpus) are cleaned again with the final one, so the lake is what
+    cleaning every document with it would give, whatever order the files came in, at the
+    cost of only those documents."""
     report = SyncReport()
     with timings.track("scan"):
         the_plan = plan(lake, options, shards, version)
