@@ -1,7 +1,7 @@
 """Hard-wrapped pages: paragraphs broken into lines of a fixed width (e-mail, some scrapers).
 The block rules judge a paragraph, not each of its pieces, whose ends are no sentence ends."""
 
-from pipeline.stages.cleaning.page import Page
+from pipeline.stages.cleaning.page import Page, ends_sentence
 
 WRAP_MIN_LINE = 30  # characters: lines this long tell the wrap width
 WRAP_BAND = 20  # a wrapped line is within this many characters of the width
@@ -25,19 +25,24 @@ def wrap_width(page: Page, body: list[int]) -> int | None:
 
 
 def line_units(page: Page, body: list[int]) -> list[list[int]]:
-    """The body's lines grouped into the paragraphs a hard wrap broke (one line each on a page
-    that is not wrapped): line i goes on in line i+1 when i+1 follows it directly and its
-    first word would not have fit on line i."""
+    """The body's lines grouped into the paragraphs a hard wrap broke: line i goes on in line
+    i+1 when i+1 follows it directly and its first word would not have fit on line i (a page
+    wrapped at a width), or, on a page too short to tell a width, when line i is long, ends
+    no sentence, and i+1 starts in lower case (a sentence going on)."""
     width = wrap_width(page, body)
-    if width is None:
-        return [[i] for i in body]
     units: list[list[int]] = []
     for i in body:
-        if units:
-            j = units[-1][-1]
-            words = page.lines[i].split()
-            if j == i - 1 and words and len(page.lines[j]) + 1 + len(words[0]) > width - WRAP_SLACK:
-                units[-1].append(i)
-                continue
+        if units and units[-1][-1] == i - 1 and _goes_on(page.lines[i - 1], page.lines[i], width):
+            units[-1].append(i)
+            continue
         units.append([i])
     return units
+
+
+def _goes_on(line: str, following: str, width: int | None) -> bool:
+    words = following.split()
+    if not words:
+        return False
+    if width is not None:
+        return len(line) + 1 + len(words[0]) > width - WRAP_SLACK
+    return len(line) >= WRAP_MIN_LINE and not ends_sentence(line) and words[0][0].islower()
