@@ -159,7 +159,15 @@ def _clean(
         source_url=extracted.source_url or cleaned.source_url,
         removed=cleaned.removed,
         language=cleaned.language,
-    ), line_keys(rendered)
+    ), _html_line_keys(rendered, extracted.text, extracted.title is not None)
+
+
+def _html_line_keys(rendered: str, extracted: str, has_title: bool) -> LineKeys:
+    """The page's group from its rendering; its keys from both texts either may be cleaned
+    from (the extractor joins or trims some blocks), so a document holds every key its
+    cleaning may judge."""
+    page = line_keys(rendered)
+    return LineKeys(page.group, page.keys | line_keys(extracted, has_title=has_title).keys)
 
 
 def _words(text: str) -> int:

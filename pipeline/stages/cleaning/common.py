@@ -43,10 +43,14 @@ def common_key(line: str) -> int | None:
     return line_hash(key)
 
 
-def line_keys(text: str) -> LineKeys:
-    """A document's short lines and its group, from its text before cleaning."""
+def line_keys(text: str, *, has_title: bool = True) -> LineKeys:
+    """A document's short lines and its group, from its text before cleaning. The first line
+    of a text that starts with its title is not counted: the title rule takes it before
+    `CommonLine` judges any line (a site's name as every page's first line is its title)."""
     lines = [line.strip() for line in text.split("\n")]
-    keys = frozenset(k for k in map(common_key, lines) if k is not None)
+    first = next((i for i, line in enumerate(lines) if line), None) if has_title else None
+    judged = [line for i, line in enumerate(lines) if i != first]
+    keys = frozenset(k for k in map(common_key, judged) if k is not None)
     sentences = [line_key(line) for line in lines if ends_sentence(line)]
     for min_words in (GROUP_MIN_WORDS, GROUP_MIN_WORDS_SHORT):
         paragraphs = [key for key in sentences if key.count(" ") >= min_words - 1]
@@ -68,5 +72,7 @@ class CommonLine:
         if not page.common_lines:
             return
         for i in page.body():
-            if common_key(page.lines[i]) in page.common_lines:
+            # the line as it came (as the document's counted keys were made), not as a rule
+            # before this one left it (the date marker's line)
+            if common_key(page.source[i]) in page.common_lines:
                 page.drop(i, self.name)
