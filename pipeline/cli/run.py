@@ -14,7 +14,7 @@ from pipeline.errors import UserError
 from pipeline.lake import Lake, LakeBusyError
 from pipeline.lake.sql import SQL_DIR
 from pipeline.run.executors import Workers
-from pipeline.settings import Settings, from_environment
+from pipeline.settings import Settings
 
 EXAMPLE_QUERY = "top_entities"
 
@@ -26,7 +26,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         seeds_dir=seeds,
         data_dir=args.data.resolve(),
-        model=from_environment().model,  # CORPUS_MODEL, as the README says
         workers=max(1, args.workers),
         ray_address=args.ray or None,
         max_bytes=args.max_bytes,

@@ -113,9 +113,8 @@ def test_the_eval_scores_what_corpus_run_leaves_in_documents_text(tmp_path: Path
     """One page, both ways: the eval's figure and `corpus run` on the same folder."""
     report = run_eval(SLICE, out=io.StringIO(), cross_validate=False)
     data = tmp_path / "data"
-    env = os.environ | {"CORPUS_MODEL": "blank:en"}
     command = [sys.executable, "-m", "pipeline.cli", "run", "--seeds", str(SLICE / "text")]
-    subprocess.run([*command, "--data", str(data)], env=env, check=True, capture_output=True)
+    subprocess.run([*command, "--data", str(data)], env=os.environ, check=True, capture_output=True)
     page_id = sorted(p.page_id for p in report.pages)[0]
     with Lake(data).reader() as reader:
         texts = {doc_id: text for doc_id, _, text in reader.rows("eval/cleaned_texts")}
