@@ -59,7 +59,11 @@ def resources(
     """The folder, the lake and the workers; `corpus run` passes the lake it holds and the
     workers it started, the UI gets fresh ones that open and start on first use."""
     return {
-        "folder": FolderResource(seeds_dir=str(settings.seeds_dir), max_bytes=settings.max_bytes),
+        "folder": FolderResource(
+            seeds_dir=str(settings.seeds_dir),
+            max_bytes=settings.max_bytes,
+            cleaning_params=settings.cleaning.to_json(),
+        ),
         "lake": lake or Lake(settings.data_dir),
         "nlp": workers or workers_for(settings),
     }

@@ -29,6 +29,9 @@ FILES = pa.schema(
         ("code_version", pa.string()),
         ("first_seen", pa.timestamp("us", tz="UTC")),
         ("processed_at", pa.timestamp("us", tz="UTC")),
+        # why the run processed it: new, changed, code_version, forced, retry, or common_lines
+        # (re-cleaned because a line it holds became, or stopped being, corpus boilerplate)
+        ("reason", pa.string()),
     ]
 )
 
@@ -108,6 +111,20 @@ ENTITIES = pa.schema(
     ]
 )
 
+# One row per document and distinct short line of its text before cleaning (pipeline/stages/
+# cleaning/common.py): `key` is the line's hash, `grp` the document's group (copies of one
+# story share it). What `line_counts` is counted from.
+DOCUMENT_LINES = pa.schema([("doc_id", pa.string()), ("grp", pa.int64()), ("key", pa.int64())])
+
+# One row per short line key found in the corpus: `documents` is the number of groups of
+# documents (copies counted once) that hold it. A key held by `common_min_groups` or more is
+# corpus-level boilerplate (rule `common_line`). Kept in step in each batch's transaction.
+LINE_COUNTS = pa.schema([("key", pa.int64()), ("documents", pa.int64())])
+
+# One row per line key the lake's documents were cleaned as boilerplate with: the common set
+# of the last run that finished (a run plans with it, and re-cleans what moved from it).
+COMMON_LINES = pa.schema([("key", pa.int64())])
+
 BATCHES = pa.schema(
     [
         ("batch_id", pa.string()),
@@ -137,6 +154,7 @@ DOCUMENT_TABLES: dict[str, pa.Schema] = {
     "sentences": SENTENCES,
     "tokens": TOKENS,
     "entities": ENTITIES,
+    "document_lines": DOCUMENT_LINES,
 }
 
 BASE_TABLES: dict[str, pa.Schema] = {
@@ -145,6 +163,8 @@ BASE_TABLES: dict[str, pa.Schema] = {
     "batches": BATCHES,
     "derived_state": DERIVED_STATE,
     "cleaning_rules": CLEANING_RULES,
+    "line_counts": LINE_COUNTS,
+    "common_lines": COMMON_LINES,
 }
 
 # Derived tables written by the reuse step (see pipeline/reuse.py): pairs of documents that

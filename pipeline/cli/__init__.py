@@ -109,6 +109,9 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
     evaluate = sub.add_parser("eval-cleaning", help="score cleaning against ground truth")
     default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
     evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")
+    evaluate.add_argument(
+        "--no-cv", action="store_true", help="the default parameters only, no cross-validation"
+    )
 
 
 def _exploring_commands(sub: argparse._SubParsersAction) -> None:

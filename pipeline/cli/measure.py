@@ -38,12 +38,12 @@ def bench_ray(args: argparse.Namespace) -> int:
 
 
 def eval_cleaning(args: argparse.Namespace) -> int:
-    from bench.cleaning_eval import run_eval  # only the evaluation needs trafilatura's scorer
+    from bench.cleaning_eval import run_eval  # only the evaluation needs it
 
     if not (args.dataset / "ground-truth.json").is_file():
         print(f"corpus eval-cleaning: skipped, no dataset at {args.dataset} (give --dataset DIR)")
         return 0
-    run_eval(args.dataset.resolve(), out=sys.stdout)
+    run_eval(args.dataset.resolve(), out=sys.stdout, cross_validate=not args.no_cv)
     return 0
 
 

@@ -8,6 +8,7 @@ from pipeline.stages.cleaning import (
     Cleaned,
     RemovedLine,
     clean_text,
+    common_key,
     line_key,
     rule_reasons,
 )
@@ -254,7 +255,7 @@ def test_complete_last_sentence_without_full_stop_stays() -> None:
 
 def test_common_lines_are_corpus_boilerplate() -> None:
     text = page("Most Popular Stories Today", "© 2024 Example Media Group")
-    cleaned = clean_text(text, common_lines=frozenset({line_key("MOST POPULAR stories today!")}))
+    cleaned = clean_text(text, common_lines=frozenset({common_key("MOST POPULAR stories today!")}))
     assert (4, "common_line") in removed_rules(cleaned)
     assert BODY in cleaned.text
 

@@ -2,17 +2,24 @@
 
 import datetime
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from pipeline.stages.cleaning.params import DEFAULT_PARAMS, CleaningParams
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # A sentence ends with . ! ? or … , optionally followed by closing quotes or brackets; in
 # informal writing an emoji ends it too ("See you soon! 🙂", "Try it this weekend 😉").
 EMOJI = r"[\u263a\U0001f300-\U0001faff]\ufe0f?"  # smileys, pictographs
-TERMINAL = re.compile(r"(?:[.!?…][\"'”’»)\]]*|" + EMOJI + r")(?:\s*" + EMOJI + r")*$")
+# The full stops of other scripts too: CJK 。！？, Devanagari ।, Arabic ؟ and ۔, Armenian ։;
+# and the closing quotes and brackets 」』“ ）.
+STOPS = r"[.!?…。！？｡।؟۔։]"
+CLOSERS = r"[\"'”’»)\]」』“）]"
+TERMINAL = re.compile(r"(?:" + STOPS + CLOSERS + r"*|" + EMOJI + r")(?:\s*" + EMOJI + r")*$")
 TERMINAL_TAIL = 16  # characters: the stop and what may close it; searching them is enough
-SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+SENTENCE_END = re.compile(STOPS + CLOSERS + r"*\s+")
 
 # Words that cannot end an English sentence: a line stopping on one was cut off.
 _FUNCTION_WORDS = """
@@ -38,6 +45,7 @@ class Cleaned:
     published_date: datetime.date | None
     source_url: str | None
     removed: tuple[RemovedLine, ...]
+    language: str = "und"  # ISO 639-1 code of the page's prose, "und" when unsure
 
 
 # --- the page being cleaned -----------------------------------------------------------------
@@ -49,7 +57,7 @@ class Page:
 
     lines: list[str]  # current text of each input line, stripped; "" once dropped or blank
     source: tuple[str, ...] = ()  # the input lines as they came, stripped
-    common_lines: frozenset[str] = frozenset()
+    common_lines: frozenset[int] = frozenset()  # `line_hash`es of corpus-level boilerplate
     has_title: bool = True  # False: the text is known to start with body, not a headline
     title: str | None = None
     title_line: int = -1
@@ -58,6 +66,9 @@ class Page:
     removed: list[RemovedLine] = field(default_factory=list)
     classes: dict[int, str] = field(default_factory=dict)  # line -> good/bad, see ContentClass
     no_text: set[int] = field(default_factory=set)  # lines without words: neutral, see NoWords
+    params: CleaningParams = DEFAULT_PARAMS
+    language: str = "und"
+    stop_words: frozenset[str] | None = None  # the language's list; None: judge without one
 
     def body(self) -> list[int]:
         """Indices of the lines still in the body, in order."""
@@ -88,6 +99,12 @@ class Rule(Protocol):
 def line_key(line: str) -> str:
     """Case, punctuation and spacing-free form of a line, to compare lines across documents."""
     return " ".join(WORD.findall(line.casefold()))
+
+
+def line_hash(key: str) -> int:
+    """A signed 64-bit hash of a `line_key`: how the lake counts lines across documents."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 # Several rules read the casefolded words of the same lines (some a document's every line).
