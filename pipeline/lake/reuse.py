@@ -74,6 +74,11 @@ def update_reuse(
     return ReuseUpdate(len(focus), len(new_keys), gone, pairs, full)
 
 
+def recompare(lake: LakeWriter, doc_ids: list[str]) -> None:
+    """Make the next pass compare these documents again, as if they had changed."""
+    lake.execute("reuse/recompare", [doc_ids])
+
+
 def _clear(lake: LakeWriter) -> None:
     for table in REUSE_TABLES:
         lake.execute("reuse/clear", table=table)
