@@ -30,9 +30,15 @@ from typing import TextIO
 from pipeline.cli.run import execute
 from pipeline.definitions import workers_for
 from pipeline.lake import Lake
-from pipeline.lake.reuse_compare import Compared, compared_chunks, to_pair
+from pipeline.lake.reuse_compare import Compared, compared_chunks
 from pipeline.settings import PROJECT_DIR, Settings
-from pipeline.stages.reuse.pairs import THRESHOLDS, Thresholds
+from pipeline.stages.reuse.pairs import (
+    EXACT,
+    NEAR_DUPLICATE,
+    THRESHOLDS,
+    Thresholds,
+    decide_from,
+)
 
 KINDS = ("cut", "light", "heavy", "independent")
 DERIVED = ("cut", "light", "heavy")
@@ -109,6 +115,25 @@ def _same_article(la: dict, lb: dict) -> bool:
     return both and bool(set(ARTICLE.findall(la["origin"])) & set(ARTICLE.findall(lb["origin"])))
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A candidate pair of one run, reduced to what deciding it reads, for every sentence
+    threshold of the grid."""
+
+    docs_a: tuple[str, ...]  # the documents holding each text
+    docs_b: tuple[str, ...]
+    copy: str | None  # exact or near_duplicate, whatever the thresholds
+    cover: dict[float, float]  # coverage of the shorter text by sentence threshold
+    word_share: float
+    longest_prose: int
+
+    def kind(self, thresholds: Thresholds) -> str | None:
+        if self.copy is not None:
+            return self.copy
+        cover = self.cover[thresholds.sentence]
+        return decide_from(cover, self.word_share, self.longest_prose, thresholds)
+
+
 @dataclass
 class RunResult:
     """One run of the set: its labels, the product's pairs, and the candidates' evidence."""
@@ -116,7 +141,17 @@ class RunResult:
     name: str
     labels: dict[str, dict]
     reported: dict[tuple[str, str], str]
-    candidates: list[tuple[list[str], list[str], Compared]]  # documents of each side, evidence
+    candidates: list[Evidence]
+
+
+def evidence(compared: Compared, docs: dict[int, list[str]]) -> Evidence:
+    docs_a, docs_b = tuple(docs[compared.a.key]), tuple(docs[compared.b.key])
+    if compared.exact or compared.near is not None:
+        kind = EXACT if compared.exact else NEAR_DUPLICATE
+        return Evidence(docs_a, docs_b, kind, {}, 0.0, 0)
+    features = compared.features
+    cover = {t: features.coverage(t) for t in {*GRID["sentence"], THRESHOLDS.sentence}}
+    return Evidence(docs_a, docs_b, None, cover, features.word_share, features.longest_prose)
 
 
 def run_product(run: Path, work: Path) -> RunResult:
@@ -134,9 +169,9 @@ def run_product(run: Path, work: Path) -> RunResult:
             for doc_id, key in writer.rows("reuse/document_texts"):
                 docs.setdefault(key, []).append(doc_id)
             candidates = [
-                (docs[c.a.key], docs[c.b.key], c)
+                evidence(compared, docs)
                 for chunk in compared_chunks(writer, sorted(docs))
-                for c in chunk
+                for compared in chunk
             ]
     return RunResult(run.name, labels, reported, candidates)
 
@@ -144,21 +179,29 @@ def run_product(run: Path, work: Path) -> RunResult:
 def reported_at(result: RunResult, thresholds: Thresholds) -> dict[tuple[str, str], str]:
     """The document pairs the evidence reports at other thresholds."""
     found = {}
-    for docs_a, docs_b, compared in result.candidates:
-        pair = to_pair(compared, thresholds)
-        if pair is not None:
-            for a, b in itertools.product(docs_a, docs_b):
-                found[(min(a, b), max(a, b))] = pair.kind
+    for candidate in result.candidates:
+        kind = candidate.kind(thresholds)
+        if kind is not None:
+            for a, b in itertools.product(candidate.docs_a, candidate.docs_b):
+                found[(min(a, b), max(a, b))] = kind
     return found
 
 
-def choose(results: list[RunResult]) -> Thresholds:
-    """The grid's thresholds with the most texts right minus cross-topic pairs on `results`;
-    ties go to the median value of each threshold in turn."""
-    best: dict[Thresholds, int] = {}
+def grid_scores(results: list[RunResult]) -> dict[Thresholds, list[Score]]:
+    """Every run scored at every point of the grid."""
+    table = {}
     for values in itertools.product(*GRID.values()):
         thresholds = replace(THRESHOLDS, **dict(zip(GRID, values, strict=True)))
-        total = sum((score(reported_at(r, thresholds), r.labels) for r in results), Score())
+        table[thresholds] = [score(reported_at(r, thresholds), r.labels) for r in results]
+    return table
+
+
+def choose(table: dict[Thresholds, list[Score]], runs: list[int]) -> Thresholds:
+    """The grid's thresholds with the most texts right minus cross-topic pairs over `runs`;
+    ties go to the median value of each threshold in turn."""
+    best: dict[Thresholds, int] = {}
+    for thresholds, scores in table.items():
+        total = sum((scores[k] for k in runs), Score())
         best[thresholds] = total.correct - len(total.cross_topic)
     top = max(best.values())
     tied = [t for t, value in best.items() if value == top]
@@ -184,13 +227,15 @@ def evaluate(dataset: Path, *, out: TextIO) -> dict[str, object]:
     print(f"product (corpus run): {product.line()}", file=out, flush=True)
     figures: dict[str, object] = {"product": product, "folds": []}
     if len(results) > 1:
-        chosen = choose(results)
+        table = grid_scores(results)
+        everything = list(range(len(results)))
+        chosen = choose(table, everything)
         print(f"thresholds chosen on all runs: {_short(chosen)} (product: {_short(THRESHOLDS)})",
               file=out)  # fmt: skip
         cv = Score()
         for k, held_out in enumerate(results):
-            thresholds = choose(results[:k] + results[k + 1 :])
-            fold = score(reported_at(held_out, thresholds), held_out.labels)
+            thresholds = choose(table, [i for i in everything if i != k])
+            fold = table[thresholds][k]
             cv += fold
             figures["folds"].append((held_out.name, thresholds, fold))
             print(f"  fold {held_out.name}: {_short(thresholds)}: {fold.line()}", file=out)

@@ -79,10 +79,17 @@ class TextPair:
 def decide(features: PairFeatures, thresholds: Thresholds = THRESHOLDS) -> str | None:
     """rewrite, partial, or None (not reported) for a pair that is no copy."""
     cover = features.coverage(thresholds.sentence)
+    return decide_from(cover, features.word_share, features.longest_prose, thresholds)
+
+
+def decide_from(
+    cover: float, word_share: float, longest_prose: int, thresholds: Thresholds = THRESHOLDS
+) -> str | None:
+    """`decide` from the three figures it reads (the evaluation precomputes them)."""
     reported = (
         cover >= thresholds.cover
-        or (features.word_share >= thresholds.share and cover >= thresholds.share_cover)
-        or features.longest_prose >= thresholds.passage_words
+        or (word_share >= thresholds.share and cover >= thresholds.share_cover)
+        or longest_prose >= thresholds.passage_words
     )
     if not reported:
         return None
