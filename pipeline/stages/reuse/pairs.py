@@ -131,7 +131,7 @@ def passage_rows(features: PairFeatures, min_score: float) -> list[PassageRow]:
             int(a.ends[p.words_a[-1]]),
             int(b.starts[p.words_b[0]]),
             int(b.ends[p.words_b[-1]]),
-            round(p.score, 6),
+            round(float(p.score), 6),
             NGRAM,
         )
         for p in features.passages
@@ -146,5 +146,5 @@ def passage_rows(features: PairFeatures, min_score: float) -> list[PassageRow]:
         if mine is None or theirs is None:
             continue
         span_a, span_b = (mine, theirs) if features.short_is_a else (theirs, mine)
-        rows.append(PassageRow(*span_a, *span_b, round(match.score, 6), SENTENCE))
+        rows.append(PassageRow(*span_a, *span_b, round(float(match.score), 6), SENTENCE))
     return sorted(rows, key=lambda r: (r.start_a, r.start_b, r.end_a, r.end_b, r.method))
