@@ -127,10 +127,13 @@ def _add_texts(lake: LakeWriter, texts: dict[int, tuple[str, str]]) -> None:
     if not texts:
         return
     signatures = sign_texts([(key, doc_id, text) for key, (doc_id, text) in texts.items()])
+    doc_ids = sorted(doc_id for doc_id, _ in texts.values())
+    lake.from_query("lake/create_temp_table_as", "reuse_new_tokens", "reuse/new_tokens", [doc_ids])
     with lake.registered("reuse_new_texts", signatures):
         lake.execute("reuse/insert_lemmas", [list(CONTENT_POS), MIN_SENTENCE_LEMMAS])
         lake.execute("reuse/insert_texts")
         lake.execute("reuse/insert_grams")
+    lake.execute("reuse/drop_new_tokens")
     lake.insert("reuse_bands", _bands(signatures))
 
 

@@ -1,15 +1,15 @@
 -- The new texts (the registered `reuse_new_texts`: signature and one document per text) with
--- their words, read from that document's tokens (not punctuation, not white space) in order:
--- the md5 of the lower-cased lemmas of the word and the two after it (null → 0 where a gram
--- of stop words only starts, or fewer than three words are left), offsets, sentence, stop.
--- A token without a lemma (a model without a lemmatizer) stands for itself.
+-- their words, read from that document's tokens (the temporary `reuse_new_tokens`; not
+-- punctuation, not white space) in order: the md5 of the lower-cased lemmas of the word and
+-- the two after it (null → 0 where a gram of stop words only starts, or fewer than three
+-- words are left), offsets, sentence, stop.
 INSERT INTO reuse_texts
 WITH words AS (
     SELECT
         n.text_key, t.tok_idx, t.sent_idx, t.start_char, t.is_stop,
         t.start_char + length(t.text) AS end_char,
-        lower(coalesce(nullif(t.lemma, ''), t.text)) AS lemma
-    FROM tokens AS t
+        lower(t.lemma) AS lemma
+    FROM reuse_new_tokens AS t
     JOIN reuse_new_texts AS n USING (doc_id)
     WHERE NOT t.is_punct AND t.pos <> 'SPACE' AND regexp_matches(t.text, '\S')
 ),

@@ -92,6 +92,8 @@ def passages(grams_a: np.ndarray, grams_b: np.ndarray) -> list[Passage]:
     n_a, n_b = len(grams_a), len(grams_b)
     found = []
     for group in chain(seeds(grams_a, grams_b)):
+        if GRAM_WORDS * len(group) < MIN_PASSAGE_WORDS:
+            continue  # too few seeds to cover enough words, however they lie
         words_a = _covered(group[:, 0], n_a)
         words_b = _covered(group[:, 1], n_b)
         if min(len(words_a), len(words_b)) < MIN_PASSAGE_WORDS:
