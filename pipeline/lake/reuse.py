@@ -52,7 +52,8 @@ def update_reuse(
 ) -> ReuseUpdate:
     """Bring the reuse tables up to date in one transaction (recording `state`); `full`
     compares every document again, as if no pass had run before."""
-    lake.ensure_tables(REUSE_TABLES)
+    if not set(REUSE_TABLES) <= lake.tables():
+        lake.ensure_tables(REUSE_TABLES)
     with lake.transaction():
         if full:
             _clear(lake)
@@ -75,8 +76,12 @@ def update_reuse(
 
 
 def recompare(lake: LakeWriter, doc_ids: list[str]) -> None:
-    """Make the next pass compare these documents again, as if they had changed."""
-    lake.execute("reuse/recompare", [doc_ids])
+    """Make the next pass compare these documents again, as if they and their texts were new
+    (the texts' pairs are found again; other documents holding them keep their rows)."""
+    keys = [key for (key,) in lake.rows("reuse/document_keys", [doc_ids])]
+    with lake.transaction():
+        lake.execute("reuse/recompare", [doc_ids])
+        _forget_texts(lake, keys)
 
 
 def _clear(lake: LakeWriter) -> None:
@@ -154,10 +159,14 @@ def _bands(signatures: pa.Table) -> pa.Table:
 
 def _forget_orphan_texts(lake: LakeWriter) -> None:
     """The rows of texts no document holds any more."""
-    orphans = [key for (key,) in lake.rows("reuse/orphan_texts")]
-    if not orphans:
+    _forget_texts(lake, [key for (key,) in lake.rows("reuse/orphan_texts")])
+
+
+def _forget_texts(lake: LakeWriter, keys: list[int]) -> None:
+    """The rows of these texts: signatures, words, postings and pairs."""
+    if not keys:
         return
-    with lake.registered("reuse_keys", pa.table({"text_key": pa.array(orphans, pa.uint64())})):
+    with lake.registered("reuse_keys", pa.table({"text_key": pa.array(keys, pa.uint64())})):
         for table in TEXT_TABLES:
             lake.execute("reuse/forget_texts", table=table)
         for table in TEXT_PAIR_TABLES:
