@@ -34,6 +34,7 @@ SIGN_CHUNK_DOCS = 1_000
 DOCUMENT_PAIR_TABLES = ("text_reuse", "reused_passages")
 TEXT_TABLES = ("reuse_texts", "reuse_bands", "reuse_grams", "reuse_lemmas")
 TEXT_PAIR_TABLES = ("reuse_text_pairs", "reuse_text_passages")
+OBSOLETE_TABLES = ("reuse_signatures", "reused_sentences")  # kept by the pass before this one
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,13 @@ def recompare(lake: LakeWriter, doc_ids: list[str]) -> None:
 
 
 def _clear(lake: LakeWriter) -> None:
-    for table in REUSE_TABLES:
-        lake.execute("reuse/clear", table=table)
+    """Every reuse table empty, with its declared columns (a lake made by an earlier version
+    gets them here), and the tables that version kept and this one does not, gone."""
+    for table, schema in REUSE_TABLES.items():
+        with lake.registered("replacement", schema.empty_table()):
+            lake.execute("lake/replace_table", table=table)
+    for table in OBSOLETE_TABLES:
+        lake.execute("reuse/drop_table", table=table)
 
 
 def _forget_documents(lake: LakeWriter, doc_ids: list[str]) -> None:

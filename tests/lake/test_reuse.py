@@ -10,6 +10,7 @@ from pipeline.lake import Lake
 from pipeline.lake.reuse import ReuseUpdate, recompare, update_reuse
 from pipeline.run.engine import SyncOptions, sync
 from pipeline.run.executors import InProcess
+from pipeline.schema import TEXT_REUSE
 from pipeline.timing import Timings
 from tests.unit.test_reuse import (
     CUT,
@@ -166,3 +167,22 @@ def test_a_changed_document_loses_its_old_pairs(folder) -> None:
             "(SELECT text_key FROM reuse_documents)"
         ).fetchone()[0]
     assert orphans == 0
+
+
+def test_a_lake_of_the_earlier_reuse_pass_gets_the_new_tables(folder) -> None:
+    seeds, data = folder
+    with Lake(data).writer() as lake:
+        lake.con.execute(
+            "CREATE TABLE text_reuse (doc_a VARCHAR, doc_b VARCHAR, kind VARCHAR, "
+            "similarity DOUBLE, share_a DOUBLE, share_b DOUBLE, n_aligned INTEGER)"
+        )
+        lake.con.execute("CREATE TABLE reused_sentences (doc_a VARCHAR, sent_a INTEGER)")
+        lake.con.execute("CREATE TABLE reuse_signatures (doc_id VARCHAR, source VARCHAR)")
+    _write(seeds, "later/cut.txt", CUT)
+    assert _pass(seeds, data).full
+    with Lake(data).writer() as lake:
+        tables = lake.tables()
+        columns = [row[0] for row in lake.con.execute("DESCRIBE text_reuse").fetchall()]
+    assert "reused_sentences" not in tables and "reuse_signatures" not in tables
+    assert columns == TEXT_REUSE.names
+    assert [row[:3] for row in _pairs(data)] == [("flood.txt", "later/cut.txt", "near_duplicate")]
