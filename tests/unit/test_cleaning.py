@@ -495,6 +495,17 @@ def test_hard_wrapped_lines_are_joined_into_their_paragraphs():
     assert clean_text(wrapped).text == " ".join(wrapped.split("\n"))
 
 
+def test_a_wrapped_line_in_the_caption_register_is_no_caption():
+    text = (
+        "The jury said the winners of the prizes this year are seen to have achieved\n"
+        "distinction in the movies and are therefore likely to be remembered for a\n"
+        "long time to come, whatever the critics say about the ceremony itself.\n"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.removed == ()
+    assert cleaned.text == " ".join(text.split("\n")).strip()
+
+
 def test_short_lines_of_a_list_stay_apart():
     listing = ["Budget at a glance", "Roads: £4m", "Schools: £3m", "Library: £1m"]
     cleaned = clean_text("\n\n".join([FIRST, "\n".join(listing), LAST]))

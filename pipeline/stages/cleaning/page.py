@@ -60,6 +60,7 @@ class Page:
     removed: list[RemovedLine] = field(default_factory=list)
     classes: dict[int, str] = field(default_factory=dict)  # line -> good/bad, see ContentClass
     no_text: set[int] = field(default_factory=set)  # lines without words: neutral, see NoWords
+    wrapped_at: int | None = None  # see wrap_width; computed once, from the input lines
 
     def body(self) -> list[int]:
         """Indices of the lines still in the body, in order."""
@@ -86,13 +87,19 @@ class Page:
         first_word = following.split(" ", 1)[0]
         return bool(width and following) and len(self.source[i]) + 1 + len(first_word) > width
 
+    def in_wrapped_paragraph(self, i: int) -> bool:
+        """Line i is a piece of a hard-wrapped paragraph: it runs on, or the one before does."""
+        return self.runs_on(i) or (i > 0 and self.runs_on(i - 1))
+
     def wrap_width(self) -> int:
         """The width the text is wrapped at (its longest line that runs on into the next), or 0
         when it is not hard-wrapped."""
-        pairs = zip(self.source, self.source[1:], strict=False)
-        running = [len(line) for line, after in pairs if line and after]
-        width = max(running, default=0)
-        return width if len(running) >= 2 and width in WRAP_WIDTHS else 0
+        if self.wrapped_at is None:
+            pairs = zip(self.source, self.source[1:], strict=False)
+            running = [len(line) for line, after in pairs if line and after]
+            width = max(running, default=0)
+            self.wrapped_at = width if len(running) >= 2 and width in WRAP_WIDTHS else 0
+        return self.wrapped_at
 
     def drop(self, i: int, rule: str) -> None:
         self.removed.append(RemovedLine(i, self.lines[i], rule))
