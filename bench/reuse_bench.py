@@ -43,14 +43,15 @@ def edited_article(corpus: Path) -> str:
     return "\n\n".join([head, *paragraphs[1:], "This copy was edited for the benchmark."]) + "\n"
 
 
-def one_pass(data: Path, doc_id: str) -> dict[str, float]:
-    """In this process: mark `doc_id` changed and time the pass that compares it again."""
+def one_pass(data: Path, doc_id: str, version: str = REUSE_VERSION) -> dict[str, float]:
+    """In this process: mark `doc_id` changed and time the pass that compares it again (the
+    lake's last pass must have run with reuse's `version`)."""
     lake = Lake(data)
     with lake.writer() as writer:
         recompare(writer, [doc_id])
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         clock = time.perf_counter()
-        update = update_reuse(writer, REUSE_VERSION, state=("text_reuse", "bench"))
+        update = update_reuse(writer, version, state=("text_reuse", "bench"))
         seconds = time.perf_counter() - clock
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": seconds, "peak_rss_mb": peak, "rss_before_mb": before,

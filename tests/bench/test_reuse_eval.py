@@ -61,3 +61,25 @@ def test_eval_reuse_skips_without_a_corpus(tmp_path) -> None:
     with redirect_stdout(out):
         assert main(["eval-reuse", "--corpus", str(tmp_path / "none")]) == 0
     assert "skipped" in out.getvalue()
+
+
+def test_the_reuse_benchmark_times_one_document_compared_again(tmp_path) -> None:
+    from bench.reuse_bench import ADDED, edited_article, one_pass
+    from tests.lake.test_reuse import _pass
+    from tests.unit.test_reuse import ELECTION, FLOOD
+
+    corpus = tmp_path / "corpus"
+    (corpus / "news").mkdir(parents=True)
+    (corpus / "news" / "flood.txt").write_text("Flood\n\n" + "\n\n".join(FLOOD) + "\n")
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    (seeds / "news").mkdir(parents=True)
+    (seeds / "news" / "election.txt").write_text("Election\n\n" + " ".join(ELECTION) + "\n")
+    (seeds / "news" / "flood.txt").write_text((corpus / "news" / "flood.txt").read_text())
+    edited = edited_article(corpus)
+    assert FLOOD[0] not in edited and FLOOD[1] in edited  # the first paragraph dropped
+    (seeds / ADDED).parent.mkdir()
+    (seeds / ADDED).write_text(edited)
+    _pass(seeds, data)
+    figures = one_pass(data, ADDED, version="r1")  # the version _pass runs
+    assert (figures["compared"], figures["new_texts"]) == (1, 1)
+    assert figures["seconds"] > 0 and figures["peak_rss_mb"] >= figures["rss_before_mb"] > 0
