@@ -47,7 +47,7 @@ def find_pairs(lake: LakeWriter, new_keys: list[int], thresholds: Thresholds = T
     and their passages; returns how many pairs were reported."""
     reported = 0
     for chunk in compared_chunks(lake, new_keys):
-        pairs = [pair for pair in map(lambda c: to_pair(c, thresholds), chunk) if pair]
+        pairs = [pair for pair in (to_pair(c, thresholds) for c in chunk) if pair is not None]
         lake.insert("reuse_text_pairs", pairs_table(pairs))
         lake.insert("reuse_text_passages", passages_table(pairs))
         reported += len(pairs)
@@ -55,6 +55,7 @@ def find_pairs(lake: LakeWriter, new_keys: list[int], thresholds: Thresholds = T
 
 
 def to_pair(compared: Compared, thresholds: Thresholds = THRESHOLDS) -> TextPair | None:
+    """The reported pair of a compared candidate, or None."""
     if compared.exact:
         return exact_pair(compared.a, compared.b)
     return text_pair(compared.features, compared.near, thresholds)
