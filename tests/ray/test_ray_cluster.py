@@ -18,7 +18,14 @@ from pipeline.run import engine as sync_module
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 ACTOR_PREFIX = "ray::MapWorker"  # Ray names an actor's process after its class
-PER_RUN = {("batches", "batch_id")}  # a batch's id includes its run's id
+# A batch's id includes its run's id; a pair's source and a story's name may be decided by
+# when each file was first seen, which is when its batch was processed in that run.
+PER_RUN = {
+    ("batches", "batch_id"),
+    ("text_reuse", "source"),
+    ("text_reuse", "source_by"),
+    ("reuse_clusters", "cluster_id"),
+}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
