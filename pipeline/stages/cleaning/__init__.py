@@ -109,7 +109,7 @@ def clean_text(
     for rule in RULES:
         rule.apply(page)
     return Cleaned(
-        text="\n\n".join(page.lines[i] for i in page.body()),
+        text=page.joined_body(),
         title=page.title,
         published_date=page.published_date,
         source_url=page.source_url,
