@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from pipeline.assets.metadata import definition_metadata, table_metadata
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.lake import Lake, LakeWriter
 from pipeline.lake.aggregates import (
@@ -44,6 +45,7 @@ AGGREGATE_SPECS = [
         name,
         deps=["documents", "annotations"],
         description=f"{description(path)}\n\nSQL: {path.relative_to(path.parents[1])}",
+        metadata=definition_metadata(name),
         code_version=SQL_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
         group_name="aggregates",
@@ -64,11 +66,13 @@ def aggregates(
     """The aggregates are kept by difference in every batch's commit; this step rebuilds them
     only when their SQL changed (or on a lake's first run), then compacts the lake when more
     than `compact_above_files` (200) Parquet files are live (each batch commit adds a few), or
-    always when `maintain` is set (the daily schedule)."""
+    always when `maintain` is set (the daily schedule). Every table's row count and preview are
+    published either way."""
     with lake.writer() as writer:
         fresh = not is_current(writer)
         clock = time.perf_counter()
-        counts = rebuild(writer) if fresh else {}
+        if fresh:
+            rebuild(writer)
         seconds = round(time.perf_counter() - clock, 3)
         maintenance = {}
         if _compact(writer, config):
@@ -77,9 +81,7 @@ def aggregates(
             maintenance["maintenance_seconds"] = round(time.perf_counter() - clock, 3)
         if not fresh:
             context.log.info("aggregates kept by each commit: nothing to rebuild")
-    for spec in AGGREGATE_SPECS:
-        table = spec.key.to_user_string()
-        meta = {"rebuilt": fresh, "seconds": seconds, **maintenance}
-        if table in counts:
-            meta["dagster/row_count"] = counts[table]
+        tables = {name: table_metadata(writer, name) for name in PUBLIC_TABLES}
+    for table, metadata in tables.items():
+        meta = {**metadata, "rebuilt": fresh, "seconds": seconds, **maintenance}
         yield dg.MaterializeResult(asset_key=table, metadata=meta)

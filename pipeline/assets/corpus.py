@@ -4,10 +4,12 @@ per-document tables in step with the folder."""
 import dataclasses
 import sys
 import time
+from collections.abc import Iterator
 
 import dagster as dg
 from pydantic import Field
 
+from pipeline.assets.metadata import definition_metadata, table_metadata
 from pipeline.assets.partitions import KEEP_UP_TO_DATE, SHARDS
 from pipeline.assets.resources import FolderResource
 from pipeline.lake import Lake, LakeReader
@@ -45,6 +47,7 @@ class ShardRunConfig(dg.Config):
             "documents",
             deps=["seed_files"],
             description=DOCUMENTS_DESCRIPTION,
+            metadata=definition_metadata("documents"),
             code_version=cleaning_version(),
             automation_condition=KEEP_UP_TO_DATE,
             group_name="corpus",
@@ -53,6 +56,7 @@ class ShardRunConfig(dg.Config):
             "annotations",
             deps=["documents"],
             description=ANNOTATIONS_DESCRIPTION,
+            metadata=definition_metadata("annotations"),
             code_version=annotation_version(),
             automation_condition=KEEP_UP_TO_DATE,
             group_name="corpus",
@@ -67,7 +71,7 @@ def corpus_shards(
     folder: FolderResource,
     lake: dg.ResourceParam[Lake],
     nlp: dg.ResourceParam[Workers],
-) -> dg.Output:
+) -> Iterator[dg.MaterializeResult]:
     """Ingest, clean and annotate the new, changed and re-versioned files of the shards in the
     run, and delete the rows of files that are gone; one transaction per batch of files."""
     shards = sorted(int(key) for key in context.partition_keys)
@@ -75,6 +79,7 @@ def corpus_shards(
         folder.options(force_all=config.force_all, force=frozenset(config.force)),
         batch_docs=nlp.batch_docs,
     )
+    started = time.perf_counter()
     reporter = _Reporter(context, config.show_progress)
     timings = Timings()
     with lake.writer() as writer:
@@ -89,7 +94,7 @@ def corpus_shards(
             progress=reporter,
         )
         context.log.info(_summary_line(report))
-        metadata = _metadata(report, timings, writer)
+        metadata = _metadata(report, timings, time.perf_counter() - started, writer)
     yield dg.MaterializeResult(asset_key="documents", metadata=metadata["documents"])
     yield dg.MaterializeResult(asset_key="annotations", metadata=metadata["annotations"])
 
@@ -122,9 +127,15 @@ def _summary_line(report: SyncReport) -> str:
     )
 
 
-def _metadata(report: SyncReport, timings: Timings, lake: LakeReader) -> dict[str, dict]:
-    seconds = {f"seconds_{stage}": round(s, 3) for stage, s in timings.seconds.items()}
-    rules = dict(lake.rows("assets/removed_by_rule"))
+def _metadata(
+    report: SyncReport, timings: Timings, seconds: float, lake: LakeReader
+) -> dict[str, dict]:
+    """Per run, the numbers a user watches over time (files in, rejected, words annotated,
+    seconds per file, lines removed per rule), beside each asset's row counts and preview."""
+    stages = {f"seconds_{stage}": round(s, 3) for stage, s in timings.seconds.items()}
+    processed = report.files_processed
+    per_file = {"seconds_per_file": round(seconds / processed, 4)} if processed else {}
+    rules = {f"removed_lines/{rule}": lines for rule, lines in lake.rows("assets/removed_by_rule")}
     documents = {
         "files_seen": report.files_seen,
         "files_new": report.files_new,
@@ -135,24 +146,21 @@ def _metadata(report: SyncReport, timings: Timings, lake: LakeReader) -> dict[st
         "files_rejected": report.files_rejected,
         "files_processed": report.files_processed,
         "removed_lines_written": report.removed_lines,
-        "removed_lines_by_rule": dg.MetadataValue.json(rules),
-        "dagster/row_count": lake.count("documents"),
-        "preview": dg.MetadataValue.md(_preview(lake)),
-        **seconds,
+        "chars_removed_share": lake.row("assets/cleaning_share")[0],
+        **rules,
+        **table_metadata(lake, "documents"),
+        "seconds": round(seconds, 3),
+        **per_file,
+        **stages,
     }
     annotations = {
         "sentences_written": report.sentences,
         "tokens_written": report.tokens,
         "entities_written": report.entities,
         "words_annotated": report.words,
-        "dagster/row_count": lake.count("tokens"),
-        **seconds,
+        **table_metadata(lake, "annotations"),
+        "seconds": round(seconds, 3),
+        **per_file,
+        **stages,
     }
     return {"documents": documents, "annotations": annotations}
-
-
-def _preview(lake: LakeReader) -> str:
-    rows = lake.rows("assets/documents_preview")
-    lines = ["| doc_id | status | language | title |", "|---|---|---|---|"]
-    lines += [f"| {d} | {s} | {lang} | {t[:60].replace('|', '/')} |" for d, s, lang, t in rows]
-    return "\n".join(lines)

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from pipeline.assets.metadata import ROW_COUNT, definition_metadata, table_metadata
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.lake import Lake
 from pipeline.lake.reuse import update_reuse
 from pipeline.lake.sql import SQL_DIR
+from pipeline.stages.reuse.pairs import EXACT, KINDS, NEAR_DUPLICATE
 from pipeline.versions import source_hash
 
 
@@ -21,6 +23,7 @@ def _reuse_version() -> str:
 
 
 REUSE_VERSION = _reuse_version()
+REUSE_ASSETS = ("text_reuse", "reused_passages", "reuse_clusters")
 SPECS = [
     dg.AssetSpec(
         "text_reuse",
@@ -31,6 +34,7 @@ SPECS = [
         "else seen first; null on a tie, `source_by` says which).",
         code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
+        metadata=definition_metadata("text_reuse"),
         group_name="reuse",
     ),
     dg.AssetSpec(
@@ -41,6 +45,7 @@ SPECS = [
         "one or two of the other's (sentence).",
         code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
+        metadata=definition_metadata("reused_passages"),
         group_name="reuse",
     ),
     dg.AssetSpec(
@@ -50,6 +55,7 @@ SPECS = [
         "`cluster_id` is the story's earliest member (first seen), kept as the corpus grows.",
         code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
+        metadata=definition_metadata("reuse_clusters"),
         group_name="reuse",
     ),
 ]
@@ -76,27 +82,28 @@ def text_reuse(config: ReuseConfig, lake: dg.ResourceParam[Lake]) -> Iterator[dg
             update = update_reuse(writer, REUSE_VERSION, state=state, full=config.full)
             compared, new_texts, removed = update.compared, update.new_texts, update.removed
             full = update.full
-        by_kind = dict(writer.rows("reuse/by_kind")) if "text_reuse" in writer.tables() else {}
-        counts = {t: writer.count(t) for t in ("reused_passages", "reuse_clusters")
-                  if t in writer.tables()}  # fmt: skip
-        stories = writer.row("reuse/story_count")[0] if counts else 0
+        present = writer.tables()
+        kinds = dict(writer.rows("reuse/by_kind")) if "text_reuse" in present else {}
+        by_kind = dict.fromkeys(KINDS, 0) | kinds
+        tables = {a: table_metadata(writer, a) for a in REUSE_ASSETS if a in present}
+        stories = writer.row("reuse/story_count")[0] if "reuse_clusters" in present else 0
     yield dg.MaterializeResult(
         asset_key="text_reuse",
         metadata={
-            "dagster/row_count": sum(by_kind.values()),
+            **tables.get("text_reuse", {ROW_COUNT: 0}),
             "seconds": round(time.perf_counter() - clock, 3),
             "documents_compared": compared,
             "texts_compared": new_texts,
             "documents_removed": removed,
             "full_pass": full,
-            **by_kind,
+            "duplicates": by_kind[EXACT] + by_kind[NEAR_DUPLICATE],
+            **by_kind,  # pairs per kind, every kind (the benchmark reads them by these names)
         },
     )
     yield dg.MaterializeResult(
-        asset_key="reused_passages",
-        metadata={"dagster/row_count": counts.get("reused_passages", 0)},
+        asset_key="reused_passages", metadata=tables.get("reused_passages", {ROW_COUNT: 0})
     )
     yield dg.MaterializeResult(
         asset_key="reuse_clusters",
-        metadata={"dagster/row_count": counts.get("reuse_clusters", 0), "stories": stories},
+        metadata={**tables.get("reuse_clusters", {ROW_COUNT: 0}), "stories": stories},
     )

@@ -10,8 +10,8 @@ from pipeline.lake import Lake, LakeBusyError, NoLakeError, connect
 from pipeline.lake.aggregates import rebuild
 from pipeline.lake.documents import delete_documents, write_batch
 from pipeline.lake.maintenance import count_data_files, maintain
-from pipeline.lake.store import LOCK_FILE
-from pipeline.schema import DOCUMENT_TABLES, FILES
+from pipeline.lake.store import LOCK_FILE, missing_columns
+from pipeline.schema import AGGREGATE_TABLES, DOCUMENT_TABLES, FILES, VIEW_TABLES
 
 NOW = datetime(2024, 1, 2, tzinfo=UTC)
 
@@ -80,6 +80,17 @@ def test_aggregates_are_rebuilt_from_the_tables(tmp_path: Path):
         assert counts["entity_name_counts"] == 1
         row = lake.con.execute("SELECT norm, mentions, documents FROM entity_counts").fetchone()
         assert row == ("Kyiv", 2, 2)
+
+
+def test_aggregates_and_their_views_have_the_declared_columns_and_types(tmp_path: Path):
+    with Lake(tmp_path).writer() as lake:
+        write_batch(lake, "b1", _batch("a", "b"), keep_aggregates=False)
+        rebuild(lake)
+        declared = {**AGGREGATE_TABLES, **VIEW_TABLES}
+        assert missing_columns(lake, declared) == []
+        for table, schema in declared.items():  # and no column left undeclared
+            result = lake.con.execute(f"SELECT * FROM {table} LIMIT 0")
+            assert [column[0] for column in result.description] == schema.names, table
 
 
 def test_a_second_writer_refuses_at_once(tmp_path: Path):
