@@ -1,8 +1,8 @@
 """Definitions: the assets, jobs, schedules and resources of the pipeline.
 
-`corpus_job` brings every table up to date for a range of shards in one run (the model loads
-once per run); `observe_seeds` re-reads the folder's stat so the automation can see changes;
-`daily_refresh` runs `corpus_job` over all shards each night and compacts the lake.
+`corpus_job` brings every table and the report up to date for a range of shards in one run
+(the model loads once per run); `observe_seeds` re-reads the folder's stat so the automation
+can see changes; `daily_refresh` runs `corpus_job` over all shards each night and compacts the lake.
 """
 
 import dagster as dg
@@ -28,9 +28,12 @@ RANGE_TAGS = {
 
 corpus_job = dg.define_asset_job(
     "corpus_job",
-    selection=dg.AssetSelection.assets(corpus_shards, aggregates, text_reuse, search_index),
+    selection=dg.AssetSelection.assets(
+        corpus_shards, aggregates, text_reuse, search_index, corpus_report
+    ),
     partitions_def=SHARDS,
-    description="Bring every table up to date with the seeds folder for the shards of the run.",
+    description="Bring every table and the report up to date with the seeds folder for the "
+    "shards of the run.",
 )
 observe_job = dg.define_asset_job(
     "observe_seeds_job",

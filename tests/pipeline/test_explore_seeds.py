@@ -134,6 +134,25 @@ def test_report_asset_writes_next_to_the_lake(lake: Path):
     assert (lake / "report.html").read_text().startswith("<!DOCTYPE html>")
 
 
+def test_report_asset_renders_again_only_when_the_lake_moved(lake: Path):
+    def materialize() -> dict:
+        result = dg.materialize([corpus_report], resources={"lake": Lake(lake)})
+        metadata = result.asset_materializations_for_node("corpus_report")[0].metadata
+        return {key: value.value for key, value in metadata.items()}
+
+    first = materialize()
+    page = (lake / "report.html").stat().st_mtime_ns
+    kept = materialize()
+    assert kept["rebuilt"] is False and kept["preview"] == first["preview"]
+    assert (lake / "report.html").stat().st_mtime_ns == page
+    with Lake(lake).writer() as writer:  # any commit makes a new snapshot
+        writer.record_state("report_test", "a commit")
+    moved = materialize()
+    assert moved["rebuilt"] is True and moved["source"] != kept["source"]
+    (lake / "report.html").unlink()
+    assert materialize()["rebuilt"] is True and (lake / "report.html").exists()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

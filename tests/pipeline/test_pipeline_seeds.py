@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.assets.metadata import ASSET_TABLES, SCHEMAS
 from pipeline.cli import main
 from pipeline.cli.run import execute
 from pipeline.lake import connect
@@ -140,6 +142,33 @@ def test_asset_checks_pass_on_the_seeds(lake: Path):
     names = {e.check_name for e in evaluations}
     assert {"empty_ok_documents", "orphan_entities", "files_documents_disagree"} <= names
     assert all(e.passed for e in evaluations), [e.check_name for e in evaluations if not e.passed]
+
+
+def test_a_run_with_nothing_to_do_still_shows_every_table(lake: Path):
+    """Row counts, previews and the numbers plotted per run, on a run that changed nothing;
+    the report is kept, not rendered again."""
+    result = execute(Settings(SEEDS, lake))
+    assert result.success
+    metadata = {
+        event.asset_key.to_user_string(): event.step_materialization_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    with connect(lake) as con:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in SCHEMAS}
+    for asset, (table, *others) in ASSET_TABLES.items():
+        rows = counts[table]
+        assert metadata[asset]["dagster/row_count"].value == rows > 0, asset
+        assert metadata[asset]["preview"].value.startswith("| "), asset
+        for other in others:
+            assert metadata[asset][f"rows/{other}"].value > 0, (asset, other)
+    documents = metadata["documents"]
+    assert documents["files_processed"] == dg.IntMetadataValue(0)
+    assert documents["files_unchanged"] == dg.IntMetadataValue(3)
+    assert documents["removed_lines/read_more"].value == 3
+    assert 0 < documents["chars_removed_share"].value < 0.5
+    assert metadata["text_reuse"]["pairs/rewrite"].value >= 1
+    report = metadata["corpus_report"]
+    assert report["rebuilt"].value is False and "| Belarus | GPE | 3 |" in report["preview"].value
 
 
 def test_backfill_reprocesses_only_the_named_file(lake: Path, capsys: pytest.CaptureFixture[str]):
