@@ -1,8 +1,11 @@
-"""Definitions: the assets, jobs, schedules and resources of the pipeline.
+"""Definitions: the assets, jobs, sensors, schedule and resources of the pipeline.
 
 `corpus_job` brings every table and the report up to date for a range of shards in one run
-(the model loads once per run); `observe_seeds` re-reads the folder's stat so the automation
-can see changes; `daily_refresh` runs `corpus_job` over all shards each night and compacts the lake.
+(the model loads once per run); `corpus run` records the folder's versions (`observe_seeds_job`)
+just before it, so the automation knows they are handled. The automation is on as soon as the UI
+starts: `observe_seeds` records which shards changed, `corpus_automation` requests exactly
+those shards and then what depends on them, and `daily_refresh` runs `corpus_job` over all
+shards each night and compacts the lake.
 """
 
 import dagster as dg
@@ -15,7 +18,7 @@ from pipeline.assets.report import corpus_report
 from pipeline.assets.resources import FolderResource
 from pipeline.assets.reuse import text_reuse
 from pipeline.assets.search import search_index
-from pipeline.assets.source import seed_files
+from pipeline.assets.source import observe_seeds_sensor, seed_files
 from pipeline.lake import Lake
 from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
@@ -42,7 +45,12 @@ observe_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=corpus_job, cron_schedule="0 3 * * *", name="daily_refresh")
+@dg.schedule(
+    job=corpus_job,
+    cron_schedule="0 3 * * *",
+    name="daily_refresh",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def daily_refresh() -> dg.RunRequest:
     """Every night: the same sweep as `corpus run` over all shards, then lake maintenance."""
     return dg.RunRequest(
@@ -51,9 +59,17 @@ def daily_refresh() -> dg.RunRequest:
     )
 
 
-observe_seeds = dg.ScheduleDefinition(
-    name="observe_seeds", job=observe_job, cron_schedule="*/5 * * * *"
-)
+def automation_sensor(interval_seconds: int) -> dg.AutomationConditionSensorDefinition:
+    """Evaluates every asset's automation condition (new data upstream, changed code) and
+    launches the runs it asks for; on from the start, unlike Dagster's implicit one."""
+    return dg.AutomationConditionSensorDefinition(
+        "corpus_automation",
+        target=dg.AssetSelection.all(),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=interval_seconds,
+        description=f"Every {interval_seconds} s, request the shards whose files changed, then "
+        "the aggregates, text reuse and report (CORPUS_AUTOMATION_SECONDS).",
+    )
 
 
 def resources(
@@ -88,8 +104,15 @@ def build_definitions(
         assets=ASSETS,
         asset_checks=[table_checks],
         jobs=[corpus_job, observe_job],
-        schedules=[daily_refresh, observe_seeds],
+        schedules=[daily_refresh],
+        sensors=[
+            observe_seeds_sensor(settings.observe_seconds),
+            automation_sensor(settings.automation_seconds),
+        ],
         resources=resources(settings, lake=lake, workers=workers),
+        # one step after another in one process: the corpus, aggregate and reuse steps write
+        # the lake, which takes one writer at a time (in parallel they would refuse each other)
+        executor=dg.in_process_executor,
     )
 
 

@@ -16,6 +16,10 @@ DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, n
 # few, and a query pays for every file it opens (aggregates over 4 copies of BBC: 2.4 s on 464
 # files, 1.9 s on the 21 left after compaction). A 2,225-file run (21 batches) ends with 194.
 COMPACT_ABOVE_FILES = 200
+# How often the UI looks at the seeds folder (stat only) and evaluates the automation: a file
+# dropped into the folder is in the tables about one look, one evaluation and one run later.
+OBSERVE_SECONDS = 30
+AUTOMATION_SECONDS = 10
 REPORT_FILE = "report.html"  # `corpus report` and the corpus_report asset write DATA/report.html
 KWIC_WIDTH = 40  # characters of context either side of a keyword in `corpus kwic`
 # spaCy's max_length: a text longer than this is kept as an `ok` document but not annotated
@@ -37,11 +41,14 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_docs: int = DEFAULT_BATCH_DOCS
     cleaning: CleaningParams = DEFAULT_PARAMS  # `corpus eval-cleaning` tries others
+    observe_seconds: int = OBSERVE_SECONDS
+    automation_seconds: int = AUTOMATION_SECONDS
 
 
 def from_environment() -> Settings:
     """CORPUS_SEEDS, CORPUS_DATA, CORPUS_MODEL, CORPUS_WORKERS, CORPUS_MAX_BYTES,
-    CORPUS_BATCH_DOCS and RAY_ADDRESS, where set."""
+    CORPUS_BATCH_DOCS, CORPUS_OBSERVE_SECONDS, CORPUS_AUTOMATION_SECONDS and RAY_ADDRESS,
+    where set."""
     env = os.environ
     return Settings(
         seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
@@ -53,6 +60,8 @@ def from_environment() -> Settings:
         ray_address=env.get("RAY_ADDRESS") or None,
         max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
         batch_docs=int(env.get("CORPUS_BATCH_DOCS", str(DEFAULT_BATCH_DOCS))),
+        observe_seconds=int(env.get("CORPUS_OBSERVE_SECONDS", str(OBSERVE_SECONDS))),
+        automation_seconds=int(env.get("CORPUS_AUTOMATION_SECONDS", str(AUTOMATION_SECONDS))),
     )
 
 

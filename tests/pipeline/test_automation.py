@@ -89,3 +89,48 @@ def test_added_changed_and_deleted_files_request_their_shard(harness: Harness, s
 def _doc_ids(harness: Harness) -> set[str]:
     with connect(harness.data) as con:
         return {row[0] for row in con.execute("SELECT doc_id FROM documents").fetchall()}
+
+
+def _look(harness: Harness, cursor: str | None) -> tuple[str, set[str]]:
+    """One tick of the observe_seeds sensor, its observations recorded as the daemon does."""
+    sensor = harness.defs.resolve_sensor_def("observe_seeds")
+    folder = harness.defs.resources["folder"]
+    context = dg.build_sensor_context(
+        instance=harness.instance, cursor=cursor, resources={"folder": folder}
+    )
+    result = sensor(context)
+    for event in result.asset_events:
+        harness.instance.report_runless_asset_event(event)
+    return result.cursor, {event.partition for event in result.asset_events}
+
+
+def test_the_sensor_reports_changed_shards_and_the_automation_requests_them(
+    seeds_copy: Path, tmp_path: Path
+):
+    harness = Harness(seeds_copy, tmp_path / "data")
+    harness.observe()  # as `corpus run` does before its run
+    harness.materialize()
+    harness.requested()
+    cursor, shards = _look(harness, None)
+    assert shards == {partition_key(s) for s in range(DEFAULT_SHARDS)}  # a first look: all
+    assert harness.requested() == {}  # ...at the versions the run already handled
+
+    cursor, shards = _look(harness, cursor)
+    assert shards == set()
+    new = seeds_copy / "dropped.txt"
+    new.write_text("A dropped article\n\n" + ARTICLE)
+    cursor, shards = _look(harness, cursor)
+    assert shards == {_shard(new.name)}
+    assert harness.requested() == {"documents": shards, "annotations": shards}
+
+
+def test_automation_and_observation_are_on_from_the_start():
+    defs = build_definitions(Settings(Path("seeds"), Path("data"), observe_seconds=7))
+    observe = defs.resolve_sensor_def("observe_seeds")
+    automation = defs.resolve_sensor_def("corpus_automation")
+    assert observe.default_status == dg.DefaultSensorStatus.RUNNING
+    assert observe.minimum_interval_seconds == 7
+    assert automation.default_status == dg.DefaultSensorStatus.RUNNING
+    assert automation.asset_selection == dg.AssetSelection.all()
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
