@@ -82,6 +82,21 @@ def private_home(home: Path) -> Path:
 
 
 @contextmanager
+def instance_home(home: Path) -> Iterator[Path]:
+    """DAGSTER_HOME set to a private instance in `home` for the block (`corpus run` in this
+    process records its runs there), restored after."""
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(private_home(home))
+    try:
+        yield home
+    finally:
+        if previous is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = previous
+
+
+@contextmanager
 def dagster_dev(home: Path, env: dict[str, str], log: Path) -> Iterator[DagsterDev]:
     """`dagster dev` over the instance in `home` with the CORPUS_* settings in `env`, its
     output in `log`; stopped with its webserver, daemon and code servers when the block ends."""
