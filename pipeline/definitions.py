@@ -1,11 +1,11 @@
 """Definitions: the assets, jobs, sensors, schedule and resources of the pipeline.
 
 `corpus_job` brings every table and the report up to date for a range of shards in one run
-(the model loads once per run); `corpus run` records the folder's versions (`observe_seeds_job`)
-just before it, so the automation knows they are handled. The automation is on as soon as the UI
-starts: `observe_seeds` records which shards changed, `corpus_automation` requests exactly
-those shards and then what depends on them, and `daily_refresh` runs `corpus_job` over all
-shards each night and compacts the lake.
+(the model loads once per run); `corpus run` records the folder's versions just before it, so
+the automation knows they are handled. The automation is on as soon as the UI starts:
+`observe_seeds` records which shards changed, `corpus_automation` requests exactly those shards
+and then what depends on them, and `daily_refresh` runs `corpus_job` over all shards each night
+and compacts the lake.
 """
 
 import dagster as dg

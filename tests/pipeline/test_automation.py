@@ -1,15 +1,18 @@
 """Declarative automation over the shards, in process with a temporary Dagster instance: a
 change in the folder requests exactly its shard, and nothing changed requests nothing."""
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from pipeline.cli.run import execute
 from pipeline.definitions import RANGE_TAGS, build_definitions
 from pipeline.lake import connect
 from pipeline.settings import DEFAULT_SHARDS, Settings
 from pipeline.stages.ingest import partition_key, shard_of
+from tests.conftest import REPO
 
 ARTICLE = "Officials in Kyiv said on Monday that talks would resume.\n\nThey gave no date.\n"
 
@@ -134,3 +137,20 @@ def test_automation_and_observation_are_on_from_the_start():
     assert automation.asset_selection == dg.AssetSelection.all()
     schedule = defs.resolve_schedule_def("daily_refresh")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_after_corpus_run_the_first_look_requests_nothing(
+    seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`corpus run` records the folder's versions, so the UI started after it launches no run."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    harness = Harness(seeds_copy, tmp_path / "data")
+    assert execute(Settings(seeds_copy, tmp_path / "data", model="blank:en")).success
+    harness.instance = dg.DagsterInstance.get()
+    harness.requested()
+    _, shards = _look(harness, None)
+    assert len(shards) == DEFAULT_SHARDS
+    assert harness.requested() == {}
