@@ -8,7 +8,6 @@ from datetime import datetime
 
 import dagster as dg
 
-from pipeline.assets.resources import retried_when_busy
 from pipeline.lake import Lake
 from pipeline.lake.sql import SQL_DIR, description
 from pipeline.lake.store import missing_columns
@@ -39,7 +38,7 @@ SPECS = [
 def table_checks(lake: dg.ResourceParam[Lake]) -> Iterator[dg.AssetCheckResult]:
     """Run every check over the documents processed since the last checks (all of them the
     first time), then remember when that was: a run's checks cost what it changed."""
-    with retried_when_busy(), lake.writer() as reader:
+    with lake.writer() as reader:
         state = reader.row("lake/derived_state", [CHECKED])
         since = datetime.fromisoformat(state[0]) if state else None
         latest = reader.row("checks/latest_processed")[0]
