@@ -3,6 +3,7 @@ local instance, with a summary at the end."""
 
 import argparse
 import contextlib
+import re
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,8 @@ from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
 
 EXAMPLE_QUERY = "top_entities"
+# Errors whose message says all a user needs: what happened and what to do.
+USER_ERRORS = frozenset({"CatalogError", "DiskFullError", "LakeBusyError", "WorkerDeathsError"})
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -101,7 +104,9 @@ def execute(
             "aggregates": {"config": {"maintain": maintain}},
             "text_reuse": {"config": {"full": force_all}},
         },
-        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        # A failed step is told in one line (`_failure`); its traceback stays in the run's
+        # record, in the Dagster UI, instead of filling the terminal.
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
     with dg.DagsterInstance.get() as instance:
         return job.execute_in_process(
@@ -110,13 +115,19 @@ def execute(
 
 
 def _failure(result: dg.ExecuteInProcessResult) -> str:
+    """The failed step's error in one line: the message alone for the errors a user can act
+    on, else its last line and where the whole error is."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error is not None:
             error = event.step_failure_data.error
             while error.cause is not None:  # Dagster wraps the asset's own exception
                 error = error.cause
-            message = error.message.strip().splitlines()
-            return message[-1] if message else "a step failed"
+            lines = error.message.strip().splitlines() or ["a step failed"]
+            message = lines[-1].removeprefix(f"{error.cls_name}: ")
+            message = re.sub(rf"^[\w.]+\.{error.cls_name}: ", "", message)
+            if error.cls_name in USER_ERRORS:
+                return message
+            return f"{message} (the whole error: run {result.run_id} in the Dagster UI)"
     return "the run failed"
 
 
