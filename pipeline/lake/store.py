@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,9 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from pipeline.lake.connection import Connection, attach, connect
+from pipeline.lake.catalog import DATA_SUBDIR, catalog_path
+from pipeline.lake.connection import Connection, Error, attach, connect
+from pipeline.lake.space import full_disk
 from pipeline.lake.sql import for_table, statement
 from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES
 from pipeline.versions import code_version
@@ -96,11 +98,15 @@ class LakeReader:
 
 class LakeWriter(LakeReader):
     """The single writer's connection (its lock held): statements that change the lake.
-    With a `code_version`, every commit records what it did (see the module docstring)."""
+    With a `code_version`, every commit records what it did (see the module docstring);
+    `data_dir` names the disks a failed write is checked against (pipeline/lake/space.py)."""
 
-    def __init__(self, con: Connection, *, code_version: str | None = None) -> None:
+    def __init__(
+        self, con: Connection, data_dir: Path | None = None, *, code_version: str | None = None
+    ) -> None:
         super().__init__(con)
         self.code_version = code_version
+        self._places = [] if data_dir is None else [data_dir / DATA_SUBDIR, catalog_path(data_dir)]
 
     def execute(self, name: str, params: Params = None, **tables: str) -> None:
         """Run sql/<name>.sql; `tables` fill in its `{table}`-style names."""
@@ -110,15 +116,29 @@ class LakeWriter(LakeReader):
     @contextmanager
     def transaction(self, what: str | None = None) -> Iterator[None]:
         """One DuckLake commit (one snapshot) for everything done inside, or nothing at all;
-        `what` it did is recorded with it (`describe` inside says more)."""
+        `what` it did is recorded with it (`describe` inside says more). A failure for want of
+        disk space is a DiskFullError. A failed COMMIT is not retried: DuckLake has ended the
+        transaction by then, and the catalog is as before it."""
         self.con.execute("BEGIN")
         try:
             self.describe(what)
             yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as error:
+            with suppress(Error):  # a failed write may have ended the transaction already
+                self.con.execute("ROLLBACK")
+            self._raise_if_disk_full(error)
             raise
-        self.con.execute("COMMIT")
+        try:
+            self.con.execute("COMMIT")
+        except Error as error:
+            self._raise_if_disk_full(error)
+            raise
+
+    def _raise_if_disk_full(self, error: BaseException) -> None:
+        if isinstance(error, (Error, OSError)):
+            full = full_disk(error, self._places)
+            if full is not None:
+                raise full from None  # its message says all; the cause would hide it
 
     def describe(
         self, what: str | None, *, added: int = 0, changed: int = 0, deleted: int = 0
@@ -145,8 +165,11 @@ class LakeWriter(LakeReader):
         self.con.execute("SET threads = 1")
         try:
             yield
-        finally:
-            self.con.execute(f"SET threads = {threads}")
+        except BaseException:
+            with suppress(Error):  # a connection broken by the failure must not hide it
+                self.con.execute(f"SET threads = {threads}")
+            raise
+        self.con.execute(f"SET threads = {threads}")
 
     @contextmanager
     def registered(self, name: str, table: pa.Table) -> Iterator[str]:
@@ -154,8 +177,11 @@ class LakeWriter(LakeReader):
         self.con.register(name, table)
         try:
             yield name
-        finally:
-            self.con.unregister(name)
+        except BaseException:
+            with suppress(Error):  # a connection broken by the failure must not hide it
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
 
     def run(self, text: str, params: Params = None) -> None:
         """A statement already composed from sql/ (see lake/sql.py `compose` and `fill`)."""
@@ -259,7 +285,7 @@ class Lake:
                 con = attach(self.data_dir, read_only=False)
                 # a run prints its own progress; DuckDB's bar would cut into it
                 con.execute("SET enable_progress_bar = false")
-                self._writer = LakeWriter(con, code_version=code_version())
+                self._writer = LakeWriter(con, self.data_dir, code_version=code_version())
                 self._writer.ensure_tables({**BASE_TABLES, **AGGREGATE_TABLES})
             yield self._writer
 
