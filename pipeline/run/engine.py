@@ -16,7 +16,7 @@ from pipeline.lake.documents import (
 )
 from pipeline.lake.store import LakeWriter
 from pipeline.run.batches import BatchResult, BatchSpec
-from pipeline.run.executors import Executor, InProcess
+from pipeline.run.executors import Executor
 from pipeline.run.plan import SyncOptions, plan
 from pipeline.stages.document import WorkItem
 from pipeline.timing import Timings
@@ -122,9 +122,7 @@ def sync(
     total = len(the_plan.items)
     done = 0
     # one process gains nothing from a split tail: it would only commit more often
-    specs = batch_specs(
-        the_plan.items, options, version, split_tail=not isinstance(executor, InProcess)
-    )
+    specs = batch_specs(the_plan.items, options, version, split_tail=executor.parallel)
     # Each batch is committed on a second thread while the next one is parsed (DuckDB works
     # without the GIL); one commit at a time, in order, and a failed commit stops the run.
     with lake.single_threaded(), ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
