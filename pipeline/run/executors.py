@@ -48,7 +48,10 @@ class InProcess:
             yield process_batch(spec, self._nlp, timings=timings)
 
 
-def _timed(results: Iterable[Timed | BatchResult], timings: Timings) -> Iterator[BatchResult]:
+def merge_timings(
+    results: Iterable[Timed | BatchResult], timings: Timings
+) -> Iterator[BatchResult]:
+    """The batches' results, their stages' seconds added to `timings`."""
     for result in results:
         if isinstance(result, BatchResult):  # made in this process: a file that killed a worker
             yield result
@@ -115,7 +118,7 @@ class WorkerPool:
         pool = early or _start(self._model, min(self._workers, len(specs)))
         retries = Retries()
         with pool:
-            yield from _timed(pool.run(_run_in_worker, specs, retries.after_death), timings)
+            yield from merge_timings(pool.run(_run_in_worker, specs, retries.after_death), timings)
 
 
 class Workers:
