@@ -21,6 +21,7 @@ from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
 
 ASSETS = [seed_files, corpus_shards, aggregates, text_reuse, search_index, corpus_report]
+UI_HOLDER = "a Dagster run (from the UI or a schedule)"
 RANGE_TAGS = {
     "dagster/asset_partition_range_start": ALL_SHARDS.start,
     "dagster/asset_partition_range_end": ALL_SHARDS.end,
@@ -57,10 +58,11 @@ def resources(
     settings: Settings, *, lake: Lake | None = None, workers: Workers | None = None
 ) -> dict[str, object]:
     """The folder, the lake and the workers; `corpus run` passes the lake it holds and the
-    workers it started, the UI gets fresh ones that open and start on first use."""
+    workers it started, the UI gets fresh ones that open and start on first use (each of its
+    steps, a process of its own, waits for the lake's writer lock: pipeline/lake/lock.py)."""
     return {
         "folder": FolderResource(seeds_dir=str(settings.seeds_dir), max_bytes=settings.max_bytes),
-        "lake": lake or Lake(settings.data_dir),
+        "lake": lake or Lake(settings.data_dir, holder=UI_HOLDER, wait_seconds=settings.lock_wait),
         "nlp": workers or workers_for(settings),
     }
 

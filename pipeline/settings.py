@@ -14,6 +14,9 @@ DEFAULT_MAX_BYTES = 5_000_000  # a news article is tens of KB; 5 MB is a dump, n
 # few, and a query pays for every file it opens (aggregates over 4 copies of BBC: 2.4 s on 464
 # files, 1.9 s on the 21 left after compaction). A 2,225-file run (21 batches) ends with 194.
 COMPACT_ABOVE_FILES = 200
+# How long a step of a Dagster UI run (or of its schedule) waits for the lake's writer lock
+# while another run writes (a `corpus run`, another step): the length of a long run.
+LOCK_WAIT_SECONDS = 2 * 3600
 REPORT_FILE = "report.html"  # `corpus report` and the corpus_report asset write DATA/report.html
 KWIC_WIDTH = 40  # characters of context either side of a keyword in `corpus kwic`
 # spaCy's max_length: a text longer than this is kept as an `ok` document but not annotated
@@ -34,11 +37,12 @@ class Settings:
     ray_address: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_docs: int = DEFAULT_BATCH_DOCS
+    lock_wait: float = LOCK_WAIT_SECONDS
 
 
 def from_environment() -> Settings:
     """CORPUS_SEEDS, CORPUS_DATA, CORPUS_MODEL, CORPUS_WORKERS, CORPUS_MAX_BYTES,
-    CORPUS_BATCH_DOCS and RAY_ADDRESS, where set."""
+    CORPUS_BATCH_DOCS, CORPUS_LOCK_WAIT (seconds) and RAY_ADDRESS, where set."""
     env = os.environ
     return Settings(
         seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
@@ -50,6 +54,7 @@ def from_environment() -> Settings:
         ray_address=env.get("RAY_ADDRESS") or None,
         max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
         batch_docs=int(env.get("CORPUS_BATCH_DOCS", str(DEFAULT_BATCH_DOCS))),
+        lock_wait=float(env.get("CORPUS_LOCK_WAIT", str(LOCK_WAIT_SECONDS))),
     )
 
 

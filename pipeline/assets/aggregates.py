@@ -65,7 +65,7 @@ def aggregates(
     only when their SQL changed (or on a lake's first run), then compacts the lake when more
     than `compact_above_files` (200) Parquet files are live (each batch commit adds a few), or
     always when `maintain` is set (the daily schedule)."""
-    with lake.writer() as writer:
+    with lake.writer(waiting=context.log.info) as writer:
         fresh = not is_current(writer)
         clock = time.perf_counter()
         counts = rebuild(writer) if fresh else {}

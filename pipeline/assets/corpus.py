@@ -77,7 +77,7 @@ def corpus_shards(
     )
     reporter = _Reporter(context, config.show_progress)
     timings = Timings()
-    with lake.writer() as writer:
+    with lake.writer(waiting=context.log.info) as writer:
         record_cleaning_rules(writer, rule_reasons())
         report = sync(
             writer,

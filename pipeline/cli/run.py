@@ -38,13 +38,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    return _run(settings_from(args), maintain=args.maintain)
+    return _run(settings_from(args), "`corpus run`", maintain=args.maintain)
 
 
 def backfill(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     files = [_relative(settings.seeds_dir, name) for name in args.files]
-    return _run(settings, maintain=args.maintain, force_all=args.all, force=files)
+    holder = "`corpus backfill`"
+    return _run(settings, holder, maintain=args.maintain, force_all=args.all, force=files)
 
 
 def _relative(seeds: Path, name: str) -> str:
@@ -58,11 +59,17 @@ def _relative(seeds: Path, name: str) -> str:
 
 
 def _run(
-    settings: Settings, *, maintain: bool, force_all: bool = False, force: list | None = None
+    settings: Settings,
+    holder: str,
+    *,
+    maintain: bool,
+    force_all: bool = False,
+    force: list | None = None,
 ) -> int:
-    lake, workers = Lake(settings.data_dir), workers_for(settings)
+    lake, workers = Lake(settings.data_dir, holder=holder), workers_for(settings)
     with contextlib.ExitStack() as stack:
-        try:  # held for the whole run: a second run refuses before Dagster starts anything
+        # held for the whole run: a second one refuses at once, before Dagster starts anything
+        try:
             stack.enter_context(lake.hold())
         except LakeBusyError as error:
             raise UserError(str(error)) from None

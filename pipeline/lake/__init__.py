@@ -4,7 +4,8 @@ part of the project that speaks DuckDB.
 - catalog.py: the catalog file checked before DuckLake attaches it;
 - connection.py: DuckDB with the extensions loaded from their packages, the lake attached
   (read-only connections sandboxed to the lake's files);
-- store.py: `Lake` (one writer at a time, readers at any time), `LakeReader`, `LakeWriter`;
+- lock.py: the writer lock; store.py: `Lake` (one writer at a time, readers at any time),
+  `LakeReader`, `LakeWriter`; space.py: a full disk told apart;
 - documents.py: a batch's rows written in one transaction, deletions, the `files` state;
 - aggregates.py, reuse.py: the derived tables; maintenance.py: compaction;
 - search.py: the search index, a cache derived from the documents; query.py: users' SQL;
@@ -15,7 +16,8 @@ Every statement is a file under sql/ (see sql.py).
 from pipeline.lake.catalog import CatalogError, NoLakeError
 from pipeline.lake.connection import Error as LakeError
 from pipeline.lake.connection import SnapshotError, connect
-from pipeline.lake.store import Lake, LakeBusyError, LakeReader, LakeWriter
+from pipeline.lake.lock import LakeBusyError
+from pipeline.lake.store import Lake, LakeReader, LakeWriter
 
 __all__ = [
     "CatalogError",
