@@ -19,7 +19,9 @@ from pipeline.settings import Settings, from_environment
 
 EXAMPLE_QUERY = "top_entities"
 # Errors whose message says all a user needs: what happened and what to do.
-USER_ERRORS = frozenset({"CatalogError", "DiskFullError", "LakeBusyError", "WorkerDeathsError"})
+USER_ERRORS = frozenset(
+    {"CatalogError", "DiskFullError", "LakeBusyError", "WorkerDeathsError", "WorkerStartError"}
+)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -31,11 +31,14 @@ from spacy.language import Language
 from pipeline.run.batches import BatchResult, BatchSpec, process_batch
 from pipeline.run.executors import Timed, merge_timings
 from pipeline.run.retries import Retries
+from pipeline.run.supervised import WorkerStartError
 from pipeline.stages.annotate import load_model
 from pipeline.timing import Timings
 from pipeline.versions import code_version
 
 CONNECT_SECONDS = 5.0
+# Ray's words for an actor whose constructor raised: restarting it would only raise again.
+CREATION_FAILED = "creation task"
 
 
 class CodeMismatchError(RuntimeError):
@@ -122,6 +125,9 @@ def _supervised(
         try:
             value = ray.get(ref)
         except RayActorError as error:
+            if spec is None and CREATION_FAILED in str(error):  # e.g. the model did not load
+                cause = str(error).strip().splitlines()[-1]  # the constructor's own exception
+                raise WorkerStartError(f"a Ray actor could not start: {cause}") from None
             waiting[_ping(actor)] = (actor, None)  # back to work once it answers
             if spec is None:
                 continue

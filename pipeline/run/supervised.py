@@ -23,7 +23,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import SpawnProcess
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
 STOP_SECONDS = 10.0  # for a worker to end after SIGTERM, before it is killed
@@ -156,7 +156,9 @@ class SupervisedPool:
 class _Worker:
     """One spawned process, its end of the pipe, and the task it holds."""
 
-    def __init__(self, context: Any, initializer: Callable[..., None], initargs: tuple) -> None:
+    def __init__(
+        self, context: SpawnContext, initializer: Callable[..., None], initargs: tuple
+    ) -> None:
         self.conn, child = context.Pipe()
         self.process: SpawnProcess = context.Process(
             target=_serve, args=(child, initializer, initargs), daemon=True

@@ -3,6 +3,7 @@ itself on a marked text, tests/poison.py) is found by splitting its batch, recor
 `rejected` with the reason, and the run completes: in the one-process run's helper and in a
 pool of workers. The next run leaves those files alone."""
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -86,3 +87,19 @@ def test_a_file_that_kills_its_worker_is_rejected_and_the_run_completes(
 
     again = corpus_run(seeds, data, env, "--workers", str(workers))  # poison files not retried
     assert "nothing changed: no NLP work done" in again, again
+
+
+def test_a_model_that_does_not_load_stops_the_run_in_one_line(tmp_path: Path):
+    """Pool restarted a worker whose initializer failed for ever: the run hung."""
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    make_seeds(seeds)
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "CORPUS_MODEL": "no_such_model_xyz"}
+    command = [CORPUS, "run", "--seeds", str(seeds), "--data", str(data), "--workers", "2"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    assert result.returncode == 1
+    start, *rest = result.stderr.splitlines()
+    assert start.startswith("corpus: ") and len(rest) == 1, rest
+    assert rest[0].startswith("corpus run: a worker process could not start: OSError: [E050]")

@@ -14,9 +14,13 @@ from bench.ray_bench import LocalRayCluster, RayNode
 from pipeline.cli import main
 from pipeline.lake import connect
 from pipeline.run import engine as sync_module
+from pipeline.run.batches import BatchSpec
+from pipeline.run.supervised import WorkerStartError
+from pipeline.timing import Timings
 from tests.lake.test_poison import DIED, N_GOOD, POISON, corpus_run, make_seeds
 from tests.pipeline.test_crash import assert_consistent
 from tests.poison import PoisonModel
+from tests.unit.test_ingest import item_for
 
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
@@ -166,6 +170,18 @@ def test_a_file_that_kills_its_actor_is_rejected_and_the_run_completes(
     assert [doc_id for doc_id, _ in rejected] == sorted(POISON)
     assert all(reason.startswith(f"{DIED}the Ray actor died (") for _, reason in rejected)
     assert annotated == N_GOOD
+
+
+def test_a_model_that_does_not_load_on_ray_is_an_error_not_a_loop(
+    ray_cluster: LocalRayCluster, tmp_path: Path
+):
+    from pipeline.run.ray_executor import RayExecutor
+
+    (tmp_path / "a.txt").write_text("Title\n\nSome text.\n")
+    spec = BatchSpec((item_for(tmp_path / "a.txt"),), "v1", 1_000_000, "run")
+    executor = RayExecutor("no_such_model_xyz", ray_cluster.address)
+    with pytest.raises(WorkerStartError, match=r"a Ray actor could not start: OSError: \[E050\]"):
+        list(executor.run([spec], Timings()))
 
 
 def test_a_local_run_never_imports_ray():
