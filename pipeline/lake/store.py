@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from pipeline.lake.connection import Connection, attach, connect
-from pipeline.lake.sql import for_table, statement
+from pipeline.lake.sql import compose, for_table, statement
 from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES
 from pipeline.versions import code_version
 
@@ -156,6 +156,11 @@ class LakeWriter(LakeReader):
             yield name
         finally:
             self.con.unregister(name)
+
+    def from_query(self, form: str, table: str, query: str, params: Params = None) -> None:
+        """Run one of the lake/*_as / insert_query forms with sql/<query>.sql as its query:
+        a table made from it, or its rows appended to `table`."""
+        self.con.execute(compose(form, statement(query), table=table), params)
 
     def run(self, text: str, params: Params = None) -> None:
         """A statement already composed from sql/ (see lake/sql.py `compose` and `fill`)."""
