@@ -1,5 +1,5 @@
-"""The cleaning evaluation: how much of each page's article body a method keeps, and how much
-else it lets through.
+"""The cleaning evaluation: how much of each page's article body the product keeps, and how
+much else it lets through.
 
 A dataset is a folder with `html/<id>.html.gz` (the page), `text/<id>.txt` (the page as a
 scraper's plain-text dump, menus and footers included) and `ground-truth.json`
@@ -14,37 +14,35 @@ counts are divided by their sum, so every page weighs the same whatever its leng
 averaged over pages (macro-average) and precision = tp / (tp + fp), recall = tp / (tp + fn),
 F1 their harmonic mean.
 
-Methods, side by side in one run:
+Rows:
 - keep_all: the text dump unchanged (the baseline cleaning must beat).
-- clean_text: `clean_text` on the text dump.
 - trafilatura: trafilatura alone on the HTML, default options.
-- html+clean: `extract_html` then `clean_text` (the pipeline's HTML path).
-
-clean_text gets `common_lines` (corpus-level boilerplate): the `line_key`s found in at least
-COMMON_LINE_MIN_DOCS of the dataset's text dumps. Three, because two documents may share body
-lines for honest reasons (the same story republished, two rewrites of the same wire copy), while
-a line in three or more pages is a site's menu or footer. html+clean runs as the pipeline's HTML
-path does, without them: trafilatura has already dropped the menus they would catch.
+- text run: `corpus run` over the `text/` folder, scored on the `documents.text` it leaves.
+- html run: `corpus run` over the `html/` folder (trafilatura, then our cleaning).
+The two runs are the product's own code path (bench/cleaning_runs.py), common lines and all.
+Beside each plain figure (the default parameters) stands the k-fold cross-validated one: each
+fold's parameters chosen among a small grid on the other four fifths of the pages, scored on
+the fifth. A rule that only fits the pages it was chosen on shows as a gap between the two.
 """
 
+import dataclasses
 import gzip
 import json
 import re
-import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import trafilatura
 
-from pipeline.stages.cleaning import clean_text, line_key
-from pipeline.stages.extract import extract_html
+from bench.cleaning_runs import FOLDS, SHUFFLES, cross_validate, grid, label, run_folder
+from pipeline.stages.cleaning import DEFAULT_PARAMS
 
 SHINGLE_SIZE = 4
-COMMON_LINE_MIN_DOCS = 3
+LOST_RECALL = 0.5  # a page that keeps under half its body (recall) is listed by name
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -81,7 +79,7 @@ class PageScore:
     page_id: str
     method: str
     match: Match
-    seconds: float
+    language: str = "und"  # as the run recorded it (documents.language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,18 +89,24 @@ class MethodRow:
     recall: float
     f1: float
     mean_page_f1: float  # the plain mean of per-page F1, printed beside it for comparison
-    ms_per_page: float
+    min_page_f1: float
+    cv_f1: tuple[float, ...] = ()  # the cross-validated F1, one per shuffle (runs only)
+    chosen: tuple[str, ...] = ()  # the settings the folds chose
 
 
 @dataclass(frozen=True, slots=True)
 class EvalReport:
     rows: tuple[MethodRow, ...]
-    pages: tuple[PageScore, ...]
+    pages: tuple[PageScore, ...]  # the default setting's, for every method
     n_pages: int
     n_skipped: int
+    n_settings: int
 
     def row(self, method: str) -> MethodRow:
         return next(r for r in self.rows if r.method == method)
+
+    def page(self, method: str, page_id: str) -> PageScore:
+        return next(p for p in self.pages if p.method == method and p.page_id == page_id)
 
 
 # --- scoring --------------------------------------------------------------------------------
@@ -172,56 +176,83 @@ def load_pages(dataset: Path) -> tuple[list[Page], int]:
     return pages, skipped
 
 
-def common_lines(texts: Iterable[str], min_docs: int = COMMON_LINE_MIN_DOCS) -> frozenset[str]:
-    """`line_key`s occurring in at least `min_docs` of `texts` (once per document)."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update({line_key(line) for line in text.split("\n")} - {""})
-    return frozenset(key for key, n in counts.items() if n >= min_docs)
+# --- the evaluation -------------------------------------------------------------------------
+
+# The product's two paths: the folder a run reads, and each page's file name in it.
+RUNS = {"text run": ("text", "{}.txt"), "html run": ("html", "{}.html.gz")}
 
 
-# --- the methods ----------------------------------------------------------------------------
-
-Method = Callable[[Page], str]
-
-
-def _trafilatura_default(page: Page) -> str:
-    return trafilatura.extract(page.html) or ""
-
-
-def _methods(pages: Sequence[Page]) -> dict[str, Method]:
-    text_common = common_lines(p.text for p in pages)
-    return {
-        "keep_all": lambda p: p.text,
-        "clean_text": lambda p: clean_text(p.text, common_lines=text_common).text,
-        "trafilatura": _trafilatura_default,
-        "html+clean": lambda p: clean_text(extract_html(p.html).text).text,
-    }
+def _baselines(pages: Sequence[Page]) -> list[tuple[str, list[PageScore]]]:
+    keep = [PageScore(p.page_id, "keep_all", match(p.text, p.truth)) for p in pages]
+    alone = [
+        PageScore(p.page_id, "trafilatura", match(trafilatura.extract(p.html) or "", p.truth))
+        for p in pages
+    ]
+    return [("keep_all", keep), ("trafilatura", alone)]
 
 
-def _run(method: str, fn: Method, pages: Sequence[Page]) -> list[PageScore]:
-    results = []
-    for page in pages:
-        start = time.perf_counter()
-        predicted = fn(page)
-        elapsed = time.perf_counter() - start
-        results.append(PageScore(page.page_id, method, match(predicted, page.truth), elapsed))
-    return results
+def _run_scores(
+    dataset: Path, method: str, pages: Sequence[Page], settings: Sequence[str]
+) -> dict[str, dict[str, PageScore]]:
+    """Per setting (by label), each page's score from a run over the method's folder."""
+    folder, name = RUNS[method]
+    by_setting: dict[str, dict[str, PageScore]] = {}
+    for params in grid():
+        if label(params) not in settings:
+            continue
+        left = run_folder(dataset / folder, params)
+        by_setting[label(params)] = {
+            p.page_id: _page_score(p, method, left.get(name.format(p.page_id))) for p in pages
+        }
+    return by_setting
 
 
-def run_eval(dataset: Path, *, out: TextIO) -> EvalReport:
-    """Score every method on `dataset`, print the table to `out` and return the figures."""
+def _page_score(page: Page, method: str, cleaned: object) -> PageScore:
+    text = getattr(cleaned, "text", "") or ""
+    language = getattr(cleaned, "language", "und")
+    return PageScore(page.page_id, method, match(text, page.truth), language)
+
+
+def _row(method: str, scores: Sequence[PageScore]) -> MethodRow:
+    total = macro([s.match for s in scores])
+    f1s = [s.match.score.f1 for s in scores] or [0.0]
+    return MethodRow(method, total.precision, total.recall, total.f1, sum(f1s) / len(f1s), min(f1s))
+
+
+def _cross_validated(method: str, by_setting: dict[str, dict[str, PageScore]]) -> MethodRow:
+    """The default setting's row, with the cross-validated F1 of each shuffle beside it."""
+    default = by_setting[label(DEFAULT_PARAMS)]
+    row = _row(method, list(default.values()))
+    if len(by_setting) < 2:
+        return row
+    ids = sorted(default)
+
+    def f1(pages: Sequence[str], setting: str) -> float:
+        return macro([by_setting[setting][p].match for p in pages]).f1
+
+    cv, chosen = [], []
+    for seed in SHUFFLES:
+        held, picks = cross_validate(ids, list(by_setting), f1, seed)
+        cv.append(macro([by_setting[s][p].match for p, s in held]).f1)
+        chosen += picks
+    return dataclasses.replace(row, cv_f1=tuple(cv), chosen=tuple(chosen))
+
+
+def run_eval(dataset: Path, *, out: TextIO, cross_validate: bool = True) -> EvalReport:
+    """Score the baselines and the product's two paths on `dataset` (with `cross_validate`,
+    over the grid of settings), print the table to `out` and return the figures."""
     pages, skipped = load_pages(dataset)
+    settings = [label(p) for p in grid()] if cross_validate else [label(DEFAULT_PARAMS)]
     rows: list[MethodRow] = []
     all_scores: list[PageScore] = []
-    for method, fn in _methods(pages).items():
-        scores = _run(method, fn, pages)
-        total = macro([s.match for s in scores])
-        ms = 1000 * sum(s.seconds for s in scores) / max(len(scores), 1)
-        mean_f1 = sum(s.match.score.f1 for s in scores) / max(len(scores), 1)
-        rows.append(MethodRow(method, total.precision, total.recall, total.f1, mean_f1, ms))
-        all_scores.extend(scores)
-    report = EvalReport(tuple(rows), tuple(all_scores), len(pages), skipped)
+    for method, scores in _baselines(pages):
+        rows.append(_row(method, scores))
+        all_scores += scores
+    for method in RUNS:
+        by_setting = _run_scores(dataset, method, pages, settings)
+        rows.append(_cross_validated(method, by_setting))
+        all_scores += by_setting[label(DEFAULT_PARAMS)].values()
+    report = EvalReport(tuple(rows), tuple(all_scores), len(pages), skipped, len(settings))
     _print(report, dataset, out)
     return report
 
@@ -229,11 +260,44 @@ def run_eval(dataset: Path, *, out: TextIO) -> EvalReport:
 def _print(report: EvalReport, dataset: Path, out: TextIO) -> None:
     out.write(f"dataset: {dataset} ({report.n_pages} pages, {report.n_skipped} skipped)\n")
     out.write(
-        f"{'method':<14}{'precision':>10}{'recall':>10}{'F1':>10}{'mean F1':>10}{'ms/page':>10}\n"
+        f"{'method':<12}{'precision':>10}{'recall':>10}{'F1':>8}{'mean F1':>9}{'min F1':>8}"
+        f"   CV F1 (of {FOLDS} folds x {len(SHUFFLES)} shuffles over {report.n_settings} "
+        "settings)\n"
     )
     for r in report.rows:
+        cv = ""
+        if r.cv_f1:
+            cv = f"   {sum(r.cv_f1) / len(r.cv_f1):.4f} ({min(r.cv_f1):.4f}-{max(r.cv_f1):.4f})"
         out.write(
-            f"{r.method:<14}{r.precision:>10.4f}{r.recall:>10.4f}{r.f1:>10.4f}"
-            f"{r.mean_page_f1:>10.4f}{r.ms_per_page:>10.1f}\n"
+            f"{r.method:<12}{r.precision:>10.4f}{r.recall:>10.4f}{r.f1:>8.4f}"
+            f"{r.mean_page_f1:>9.4f}{r.min_page_f1:>8.4f}{cv}\n"
         )
     out.write("F1: from page-averaged shingle shares; mean F1: the mean of per-page F1s\n")
+    for method in RUNS:
+        _print_details(report, method, out)
+    out.write(
+        "runs: `corpus run`'s code path over the folder (Dagster job, lake, common lines), "
+        "model blank:en (spaCy never changes the cleaned text)\n"
+    )
+
+
+def _print_details(report: EvalReport, method: str, out: TextIO) -> None:
+    scores = [p for p in report.pages if p.method == method]
+    languages = Counter(p.language for p in scores)
+    parts = []
+    for language, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])):
+        f1 = macro([p.match for p in scores if p.language == language]).f1
+        parts.append(f"{language} {n} {f1:.3f}")
+    others = [p.match for p in scores if p.language != "en"]
+    if others:
+        parts.append(f"not en {len(others)} {macro(others).f1:.3f}")
+    out.write(f"{method} by language (pages, F1): {', '.join(parts)}\n")
+    lost = [p for p in scores if p.match.score.recall < LOST_RECALL]
+    names = ", ".join(
+        f"{p.page_id[:10]} ({p.language}, recall {p.match.score.recall:.2f})" for p in lost
+    )
+    out.write(f"{method} pages keeping under half their body: {names or 'none'}\n")
+    row = report.row(method)
+    if row.chosen:
+        picks = Counter(row.chosen).most_common()
+        out.write(f"{method} folds chose: {'; '.join(f'{s} x{n}' for s, n in picks)}\n")

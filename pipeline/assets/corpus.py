@@ -84,7 +84,7 @@ def corpus_shards(
             options,
             shards,
             nlp.executor(),
-            version=code_version(),
+            version=code_version(options.params),
             timings=timings,
             progress=reporter,
         )

@@ -10,6 +10,7 @@ import dagster as dg
 
 from pipeline.run.plan import SyncOptions
 from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_SHARDS
+from pipeline.stages.cleaning import CleaningParams
 from pipeline.stages.ingest import partition_key, scan
 
 
@@ -19,6 +20,7 @@ class FolderResource(dg.ConfigurableResource):
     seeds_dir: str
     n_shards: int = DEFAULT_SHARDS
     max_bytes: int = DEFAULT_MAX_BYTES
+    cleaning_params: str = "{}"  # CleaningParams that differ from the defaults, as JSON
 
     def shard_versions(self) -> dict[str, str]:
         """Per shard, a hash of its files' paths, sizes and mtimes (stat only, nothing read)."""
@@ -36,4 +38,5 @@ class FolderResource(dg.ConfigurableResource):
             max_bytes=self.max_bytes,
             force_all=force_all,
             force=force,
+            params=CleaningParams.from_json(self.cleaning_params),
         )

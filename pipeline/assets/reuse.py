@@ -1,5 +1,6 @@
-"""The text reuse assets: pairs of documents that share text, and their aligned sentences."""
+"""The text reuse assets: pairs of documents that share text, their passages, and stories."""
 
+import hashlib
 import time
 from collections.abc import Iterator
 
@@ -8,25 +9,45 @@ import dagster as dg
 from pipeline.assets.partitions import KEEP_UP_TO_DATE
 from pipeline.lake import Lake
 from pipeline.lake.reuse import update_reuse
+from pipeline.lake.sql import SQL_DIR
 from pipeline.versions import source_hash
 
-REUSE_VERSION = source_hash(("pipeline.stages.reuse", "pipeline.lake.reuse"))
+
+def _reuse_version() -> str:
+    """The code of the pass and the SQL that derives its postings and rows."""
+    sql = b"".join(p.read_bytes() for p in sorted((SQL_DIR / "reuse").glob("*.sql")))
+    modules = ("pipeline.stages.reuse", "pipeline.lake.reuse", "pipeline.lake.reuse_compare")
+    return f"{source_hash(modules)}-{hashlib.sha256(sql).hexdigest()[:6]}"
+
+
+REUSE_VERSION = _reuse_version()
 SPECS = [
     dg.AssetSpec(
         "text_reuse",
         deps=["documents", "annotations"],
         description="A row is a pair of documents (doc_a < doc_b) that share text: `kind` is "
-        "exact, near_duplicate or rewrite, with a similarity and the share of each document's "
-        "sentences that have a counterpart in the other.",
+        "exact, near_duplicate, rewrite or partial, with a similarity, the share of each "
+        "document's words in shared passages, and the likely `source` (published first, "
+        "else seen first; null on a tie, `source_by` says which).",
         code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
         group_name="reuse",
     ),
     dg.AssetSpec(
-        "reused_sentences",
+        "reused_passages",
         deps=["text_reuse"],
-        description="A row is an aligned sentence pair (doc_a, sent_a) ~ (doc_b, sent_b) of a "
-        "reported pair, with its similarity score.",
+        description="A row is a passage two documents of a reported pair share, as character "
+        "offsets into both texts: a run of shared words (ngram) or a sentence aligned with "
+        "one or two of the other's (sentence).",
+        code_version=REUSE_VERSION,
+        automation_condition=KEEP_UP_TO_DATE,
+        group_name="reuse",
+    ),
+    dg.AssetSpec(
+        "reuse_clusters",
+        deps=["text_reuse"],
+        description="A row is a document that shares text with another, and its story: "
+        "`cluster_id` is the story's earliest member (first seen), kept as the corpus grows.",
         code_version=REUSE_VERSION,
         automation_condition=KEEP_UP_TO_DATE,
         group_name="reuse",
@@ -44,31 +65,40 @@ class ReuseConfig(dg.Config):
 def text_reuse(
     context: dg.AssetExecutionContext, config: ReuseConfig, lake: dg.ResourceParam[Lake]
 ) -> Iterator[dg.MaterializeResult]:
-    """Find exact copies, near duplicates (MinHash/LSH) and spun rewrites (indexed sentence
-    alignment). Only documents new or changed since the last pass are compared with the
-    corpus; their pairs are replaced and the rest kept, in one transaction."""
+    """Find exact copies, near duplicates, rewrites and partial reuse, their passages and
+    stories. Only documents new or changed since the last pass are compared with the corpus;
+    their rows are replaced and the rest kept, in one transaction."""
     clock = time.perf_counter()
-    compared = removed = 0
+    compared = new_texts = removed = 0
+    full = False
     with lake.writer(waiting=context.log.info) as writer:
         stamp = writer.files_fingerprint(REUSE_VERSION)
-        full = False
         if config.full or not writer.is_up_to_date("text_reuse", stamp):
             state = ("text_reuse", stamp)
             update = update_reuse(writer, REUSE_VERSION, state=state, full=config.full)
-            compared, removed, full = update.compared, update.removed, update.full
-        by_kind = dict(writer.rows("assets/reuse_by_kind"))
-        sentences = writer.count("reused_sentences")
+            compared, new_texts, removed = update.compared, update.new_texts, update.removed
+            full = update.full
+        by_kind = dict(writer.rows("reuse/by_kind")) if "text_reuse" in writer.tables() else {}
+        counts = {t: writer.count(t) for t in ("reused_passages", "reuse_clusters")
+                  if t in writer.tables()}  # fmt: skip
+        stories = writer.row("reuse/story_count")[0] if counts else 0
     yield dg.MaterializeResult(
         asset_key="text_reuse",
         metadata={
             "dagster/row_count": sum(by_kind.values()),
             "seconds": round(time.perf_counter() - clock, 3),
             "documents_compared": compared,
+            "texts_compared": new_texts,
             "documents_removed": removed,
             "full_pass": full,
             **by_kind,
         },
     )
     yield dg.MaterializeResult(
-        asset_key="reused_sentences", metadata={"dagster/row_count": sentences}
+        asset_key="reused_passages",
+        metadata={"dagster/row_count": counts.get("reused_passages", 0)},
+    )
+    yield dg.MaterializeResult(
+        asset_key="reuse_clusters",
+        metadata={"dagster/row_count": counts.get("reuse_clusters", 0), "stories": stories},
     )

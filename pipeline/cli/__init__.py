@@ -109,6 +109,24 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
     evaluate = sub.add_parser("eval-cleaning", help="score cleaning against ground truth")
     default_eval = SHARED_DIR / "eval" / "article-extraction-dev"
     evaluate.add_argument("--dataset", type=Path, default=default_eval, help="html/, text/, json")
+    evaluate.add_argument(
+        "--no-cv", action="store_true", help="the default parameters only, no cross-validation"
+    )
+
+    reuse = sub.add_parser("eval-reuse", help="score text reuse on a labelled set")
+    reuse.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="a labelled set (run*/texts, run*/labels.json); default: build one",
+    )
+    reuse.add_argument("--corpus", type=Path, default=SHARED_DIR / "corpora" / "bbc-news",
+                       help="the articles a set is built from")  # fmt: skip
+    reuse.add_argument("--runs", type=int, default=5)
+    reuse.add_argument("--sources", type=int, default=8, help="source articles per run")
+    reuse.add_argument("--per-kind", type=int, default=4, help="texts of each kind per source")
+    reuse.add_argument("--seed", type=int, default=1)
+    reuse.add_argument("--keep", type=Path, default=None, help="write the built set here")
 
 
 def _exploring_commands(sub: argparse._SubParsersAction) -> None:

@@ -100,9 +100,11 @@ def execute(
     maintain: bool = False,
     force_all: bool = False,
     force: list | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """One Dagster run of `corpus_job` over all shards, on the local instance; `lake` and
-    `workers` are the resources (a lake this process already holds, workers it started)."""
+    """One Dagster run of `corpus_job` over all shards, on the local instance (or `instance`);
+    `lake` and `workers` are the resources (a lake this process already holds, workers it
+    started)."""
     definitions = build_definitions(settings, lake=lake, workers=workers)
     job = definitions.resolve_job_def("corpus_job")
     run_config = {
@@ -117,9 +119,13 @@ def execute(
         # record, in the Dagster UI, instead of filling the terminal.
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
-    with dg.DagsterInstance.get() as instance:
+    if instance is not None:
         return job.execute_in_process(
             run_config=run_config, instance=instance, tags=RANGE_TAGS, raise_on_error=False
+        )
+    with dg.DagsterInstance.get() as local:
+        return job.execute_in_process(
+            run_config=run_config, instance=local, tags=RANGE_TAGS, raise_on_error=False
         )
 
 

@@ -1,7 +1,8 @@
 """The corpus report: one static HTML file that works offline.
 
 Corpus size and languages, documents per day, top entities, the timelines of the top five
-entities, removed lines per cleaning rule, and text-reuse pairs where a `text_reuse` table exists.
+entities, removed lines per cleaning rule, and where the text reuse tables exist the largest
+stories (documents linked by reuse) with their earliest source, and the strongest pairs.
 Documents without a published date are on no day: the page counts them apart. The page names
 the snapshot and code version it describes, so its figures can be read again with `--at`.
 Charts are drawn by matplotlib (Agg canvas, saved as SVG) and inlined into the page: no scripts,
@@ -23,6 +24,7 @@ REQUIRED_TABLES = ("documents", "files", "entity_counts", "entity_timeline", "bo
 TOP_ENTITIES = 15
 TIMELINE_ENTITIES = 5
 REUSE_PAIRS = 20
+REUSE_STORIES = 10
 
 
 class ReportError(ValueError):
@@ -89,7 +91,21 @@ class ReusePair:
     similarity: float
     share_a: float
     share_b: float
-    n_aligned: int
+    n_passages: int
+    source: str  # the likely source's doc_id, or "tie"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Documents linked by reuse, and the one that published first (else was seen first)."""
+
+    cluster_id: str
+    documents: int
+    pairs: int
+    source: str
+    title: str | None
+    day: date
+    day_is_first_seen: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +121,7 @@ class ReportData:
     rules: tuple[RuleCount, ...]
     reuse: tuple[ReusePair, ...] | None  # None: no text_reuse table
     stamp: Stamp
+    stories: tuple[Story, ...]
     generated_at: datetime
 
     @property
@@ -138,9 +155,11 @@ def read_data(reader: LakeReader, *, now: datetime | None = None) -> ReportData:
     top = entities[:TIMELINE_ENTITIES]
     norms, labels = [e.norm for e in top], [e.label for e in top]
     timelines = _rows(reader, "entity_timelines", norms=norms, labels=labels) if top else []
-    reuse = None
+    reuse, stories = None, ()
     if "text_reuse" in tables:
         reuse = tuple(ReusePair(*r) for r in _rows(reader, "reuse_pairs", limit=REUSE_PAIRS))
+    if {"text_reuse", "reuse_clusters"} <= tables:
+        stories = tuple(Story(*r) for r in _rows(reader, "reuse_stories", limit=REUSE_STORIES))
     return ReportData(
         size=CorpusSize(*_rows(reader, "corpus_size")[0]),
         languages=tuple(LanguageCount(*r) for r in _rows(reader, "languages")),
@@ -151,6 +170,7 @@ def read_data(reader: LakeReader, *, now: datetime | None = None) -> ReportData:
         rules=tuple(RuleCount(*r) for r in _rows(reader, "removed_by_rule")),
         reuse=reuse,
         stamp=reader.stamp(),
+        stories=stories,
         generated_at=now or datetime.now(UTC),
     )
 
@@ -304,10 +324,33 @@ def _reuse_section(data: ReportData) -> str:
         return title + _note("No text_reuse table in the lake.")
     if not data.reuse:
         return title + _note("No pair of documents shares text.")
-    rows = [(p.doc_a, p.doc_b, p.kind, p.similarity, p.share_a, p.share_b, p.n_aligned)
-            for p in data.reuse]  # fmt: skip
-    headers = ("document a", "document b", "kind", "similarity", "share a", "share b", "aligned")
-    return title + _table(headers, rows)
+    return title + _stories(data.stories) + "<h3>Strongest pairs</h3>" + _pairs(data.reuse)
+
+
+def _stories(stories: Sequence[Story]) -> str:
+    if not stories:
+        return ""
+    rows = [
+        (
+            s.documents,
+            s.pairs,
+            s.source,
+            s.title or "",
+            f"{s.day}{' (first seen)' * s.day_is_first_seen}",
+        )
+        for s in stories
+    ]
+    headers = ("documents", "pairs", "earliest source", "its title", "its date")
+    caption = "Documents linked by reuse, directly or through others; the largest first."
+    return "<h3>Largest stories</h3>" + _note(caption) + _table(headers, rows)
+
+
+def _pairs(pairs: Sequence[ReusePair]) -> str:
+    rows = [(p.doc_a, p.doc_b, p.kind, p.similarity, p.share_a, p.share_b, p.n_passages, p.source)
+            for p in pairs]  # fmt: skip
+    headers = ("document a", "document b", "kind", "similarity", "share a", "share b",
+               "passages", "likely source")  # fmt: skip
+    return _table(headers, rows)
 
 
 def render_html(data: ReportData) -> str:

@@ -7,6 +7,7 @@ part of the project that speaks DuckDB.
 - lock.py: the writer lock; store.py: `Lake` (one writer at a time, readers at any time),
   `LakeReader`, `LakeWriter`; space.py: a full disk told apart;
 - documents.py: a batch's rows written in one transaction, deletions, the `files` state;
+- lines.py: the corpus's short lines and their counts (corpus-level boilerplate);
 - aggregates.py, reuse.py: the derived tables; maintenance.py: compaction;
 - search.py: the search index, a cache derived from the documents; query.py: users' SQL;
 - snapshots.py: the snapshots `corpus snapshots` lists, and `corpus export`.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from pipeline.lake import aggregates
+from pipeline.lake import aggregates, lines
 from pipeline.lake.sql import for_table
 from pipeline.lake.store import LakeWriter
 from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
@@ -26,7 +26,8 @@ def write_batch(
 
     `tables` holds a table for each of DOCUMENT_TABLES and `files`. With `keep_aggregates`
     the aggregates take away the replaced documents' contributions and add the new rows', in
-    the same transaction (without it they are stale, to be rebuilt: see lake/aggregates.py).
+    the same transaction (without it they are stale, to be rebuilt: see lake/aggregates.py);
+    so are the counts of the short lines the documents held and hold (`line_counts`).
     Returns False when a batch with this id was committed before (a retried delivery), in
     which case nothing is written.
     """
@@ -44,9 +45,11 @@ def write_batch(
         )
         if keep_aggregates:
             aggregates.take_away(lake, known.column("doc_id").to_pylist())
+        held = lines.keys_of(lake, known)
         _delete_ids(lake, known)
         for name in (*DOCUMENT_TABLES, "files"):
             lake.insert(name, tables[name])
+        lines.recount(lake, held, tables["document_lines"])
         stamp = pa.table(
             {"batch_id": [batch_id], "n_docs": [ids.num_rows], "committed_at": [_now()]},
             schema=BASE_TABLES["batches"],
@@ -76,7 +79,9 @@ def delete_documents(lake: LakeWriter, doc_ids: Iterable[str], *, keep_aggregate
         lake.describe(f"delete {_files(ids.num_rows)} gone from the folder", deleted=ids.num_rows)
         if keep_aggregates:
             aggregates.take_away(lake, ids.column("doc_id").to_pylist())
+        held = lines.keys_of(lake, ids)
         _delete_ids(lake, ids)
+        lines.recount(lake, held, BASE_TABLES["document_lines"].empty_table())
     return ids.num_rows
 
 

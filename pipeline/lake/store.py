@@ -27,7 +27,7 @@ from pipeline.lake.catalog import DATA_SUBDIR, catalog_path
 from pipeline.lake.connection import Connection, Error, attach, connect
 from pipeline.lake.lock import writer_lock
 from pipeline.lake.space import full_disk
-from pipeline.lake.sql import for_table, statement
+from pipeline.lake.sql import compose, for_table, statement
 from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES
 from pipeline.versions import code_version
 
@@ -180,6 +180,11 @@ class LakeWriter(LakeReader):
                 self.con.unregister(name)
             raise
         self.con.unregister(name)
+
+    def from_query(self, form: str, table: str, query: str, params: Params = None) -> None:
+        """Run one of the lake/*_as / insert_query forms with sql/<query>.sql as its query:
+        a table made from it, or its rows appended to `table`."""
+        self.con.execute(compose(form, statement(query), table=table), params)
 
     def run(self, text: str, params: Params = None) -> None:
         """A statement already composed from sql/ (see lake/sql.py `compose` and `fill`)."""

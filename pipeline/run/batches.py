@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.schema import DOCUMENTS, ENTITIES, FILES, REMOVED_LINES, SENTENCES, TOKENS
+from pipeline.schema import (
+    DOCUMENT_LINES,
+    DOCUMENTS,
+    ENTITIES,
+    FILES,
+    REMOVED_LINES,
+    SENTENCES,
+    TOKENS,
+)
+from pipeline.stages.cleaning import DEFAULT_PARAMS, CleaningParams
 from pipeline.stages.document import Prepared, WorkItem, prepare
 from pipeline.stages.ingest import NotText, file_format, printable_name, read_bytes, sha256
 from pipeline.timing import Timings
@@ -40,13 +49,18 @@ class BatchSpec:
     code_version: str
     max_bytes: int
     run_id: str  # a retried delivery within a run is the same batch; a later run is not
+    common_lines: frozenset[int] = frozenset()  # the corpus's boilerplate when it was planned
+    params: CleaningParams = DEFAULT_PARAMS
 
     @property
     def batch_id(self) -> str:
-        """The batch's identity: these files in this state, under this code, in this run."""
+        """The batch's identity: these files in this state, under this code and these common
+        lines (a document cleaned again in the same run is another batch), in this run."""
         digest = hashlib.sha256(f"{self.run_id}\0{self.code_version}".encode())
         for item in self.items:
             digest.update(f"\0{item.doc_id}\0{item.n_bytes}\0{item.mtime_ns}".encode())
+        for key in sorted(self.common_lines):
+            digest.update(key.to_bytes(8, "little", signed=True))
         return digest.hexdigest()[:32]
 
 
@@ -83,7 +97,12 @@ def prepare_batch(spec: BatchSpec, *, timings: Timings) -> PreparedBatch:
         unchanged = tuple(item for item in spec.items if _unchanged(item, spec.max_bytes))
         same = {item.doc_id for item in unchanged}
         work = tuple(
-            prepare(item, max_bytes=spec.max_bytes)
+            prepare(
+                item,
+                max_bytes=spec.max_bytes,
+                common_lines=spec.common_lines,
+                params=spec.params,
+            )
             for item in spec.items
             if item.doc_id not in same
         )
@@ -120,6 +139,7 @@ def _tables(batch: PreparedBatch, annotations: "Annotations") -> dict[str, pa.Ta
     return {
         "documents": pa.Table.from_pylist([p.document for p in work], schema=DOCUMENTS),
         "removed_lines": _removed_table(work),
+        "document_lines": _lines_table(work),
         "sentences": annotations.sentences,
         "tokens": annotations.tokens,
         "entities": annotations.entities,
@@ -180,7 +200,7 @@ def warm_up(nlp: "Language") -> None:
     each worker met in its first batch of BBC's) and pyarrow's first tables (~0.2 s: it
     imports pandas when installed)."""
     from pipeline.stages.annotate import annotate
-    from pipeline.stages.document import language_identifier
+    from pipeline.stages.cleaning.language import language_identifier
 
     language_identifier()
     annotate(nlp, [("warm-up", "A short text to warm up on.")], batch_size=1)
@@ -215,6 +235,17 @@ def _removed_table(prepared: Sequence[Prepared]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=REMOVED_LINES)
 
 
+def _lines_table(prepared: Sequence[Prepared]) -> pa.Table:
+    ids, groups, keys = [], [], []
+    for p in prepared:
+        if p.lines is None:
+            continue
+        ids += [p.item.doc_id] * len(p.lines.keys)
+        groups += [p.lines.group] * len(p.lines.keys)
+        keys += sorted(p.lines.keys)
+    return pa.table({"doc_id": ids, "grp": groups, "key": keys}, schema=DOCUMENT_LINES)
+
+
 def _files_table(prepared: Sequence[Prepared], code_version: str, now: datetime) -> pa.Table:
     rows = [
         {
@@ -227,6 +258,7 @@ def _files_table(prepared: Sequence[Prepared], code_version: str, now: datetime)
             "code_version": code_version,
             "first_seen": p.item.first_seen or now,
             "processed_at": now,
+            "reason": p.item.reason,
         }
         for p in prepared
     ]

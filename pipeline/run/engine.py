@@ -14,10 +14,12 @@ from pipeline.lake.documents import (
     touch_files,
     write_batch,
 )
+from pipeline.lake.lines import cleaned_with, common_lines, record_cleaned_with
 from pipeline.lake.store import LakeWriter
 from pipeline.run.batches import BatchResult, BatchSpec
 from pipeline.run.executors import Executor
 from pipeline.run.plan import SyncOptions, plan
+from pipeline.run.recleaning import reclean_items
 from pipeline.stages.document import WorkItem
 from pipeline.timing import Timings
 
@@ -34,6 +36,7 @@ class SyncReport:
     files_processed: int = 0
     files_touched: int = 0
     files_rejected: int = 0
+    files_recleaned: int = 0  # cleaned again: a line they hold became, or stopped being, common
     sentences: int = 0
     tokens: int = 0
     entities: int = 0
@@ -66,15 +69,23 @@ TAIL_MIN_SHARE = 16
 
 
 def batch_specs(
-    items: tuple[WorkItem, ...], options: SyncOptions, version: str, *, split_tail: bool = True
+    items: tuple[WorkItem, ...],
+    options: SyncOptions,
+    version: str,
+    *,
+    split_tail: bool = True,
+    common: frozenset[int] = frozenset(),
+    run_id: str | None = None,
 ) -> list[BatchSpec]:
     """Batches of `batch_docs` files, except (with `split_tail`, for parallel workers) the last
     two batches' worth, which go out in shrinking ones: the workers then finish within a small
-    batch of each other instead of one parsing a full last batch while the others wait."""
-    run_id = uuid.uuid4().hex
+    batch of each other instead of one parsing a full last batch while the others wait. Each
+    is cleaned with the `common` lines (the corpus's boilerplate when it was planned)."""
+    run_id = run_id or uuid.uuid4().hex
     bounds = batch_bounds(len(items), max(1, options.batch_docs), split_tail=split_tail)
     return [
-        BatchSpec(items[start:end], version, options.max_bytes, run_id) for start, end in bounds
+        BatchSpec(items[start:end], version, options.max_bytes, run_id, common, options.params)
+        for start, end in bounds
     ]
 
 
@@ -107,10 +118,19 @@ def sync(
     """Plan, process and commit, through the writer's connection (lock held). `timings` gets
     the seconds of each stage: `scan`, `wait` (for the executor: for worker pools, the wall
     time of NLP), `commit` (the commits' own time) and `commit_wait` (what the run waited for
-    them), and the stages the executor ran (`read_clean`, `nlp`, `convert`)."""
+    them), and the stages the executor ran (`read_clean`, `nlp`, `convert`).
+
+    Batches are cleaned with the lines every document was cleaned with as common when the run
+    planned; then the documents holding a line whose common status moved from that set
+    (anywhere in the corpus) are cleaned again with the final one, so the lake is what
+    cleaning every document with it would give, whatever order the files came in, at the
+    cost of only those documents."""
     report = SyncReport()
     with timings.track("scan"):
         the_plan = plan(lake, options, shards, version)
+        # what every document was cleaned with when the last run ended (not the counts: a run
+        # killed before it re-cleaned left counts its documents were not cleaned with)
+        common = cleaned_with(lake)
     report.files_seen, report.files_unchanged = the_plan.n_seen, the_plan.n_unchanged
     report.files_new, report.files_changed = the_plan.n_new, the_plan.n_changed
     # Kept by difference in each commit, unless their SQL changed: then rebuilt after the run.
@@ -119,10 +139,47 @@ def sync(
     with timings.track("commit"), timings.track("commit_wait"):
         report.files_deleted = delete_documents(lake, the_plan.deleted, keep_aggregates=keep)
 
-    total = len(the_plan.items)
-    done = 0
+    run_id = uuid.uuid4().hex
     # one process gains nothing from a split tail: it would only commit more often
-    specs = batch_specs(the_plan.items, options, version, split_tail=executor.parallel)
+    split_tail = executor.parallel
+    items = the_plan.items
+    done, total = 0, len(items)
+    for round_no in range(MAX_RECLEAN_ROUNDS + 1):
+        report.files_recleaned += len(items) if round_no else 0
+        specs = batch_specs(
+            items, options, version, split_tail=split_tail, common=common, run_id=run_id
+        )
+        done = _process(lake, executor, specs, timings, report, (progress, done, total), keep)
+        final = common_lines(lake, options.params.common_min_groups)
+        if final == common or round_no == MAX_RECLEAN_ROUNDS:
+            break
+        with timings.track("scan"):
+            items = reclean_items(lake, options.seeds_dir, options.n_shards, common ^ final)
+        common = final
+        total += len(items)
+    record_cleaned_with(lake, common)
+    return report
+
+
+# A re-cleaning writes no line counts unless a file changed on disk during the run; a bound
+# on the rounds keeps a folder that keeps changing from holding the run.
+MAX_RECLEAN_ROUNDS = 3
+
+
+def _process(
+    lake: LakeWriter,
+    executor: Executor,
+    specs: list[BatchSpec],
+    timings: Timings,
+    report: SyncReport,
+    shown: tuple[Progress | None, int, int],
+    keep: bool,
+) -> int:
+    """Run the batches and commit each (keeping the aggregates with `keep`); returns the
+    files done so far."""
+    progress, done, total = shown
+    if not specs:
+        return done
     # Each batch is committed on a second thread while the next one is parsed (DuckDB works
     # without the GIL); one commit at a time, in order, and a failed commit stops the run.
     with lake.single_threaded(), ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
@@ -132,8 +189,8 @@ def sync(
                 done += _account(report, _wait(pending, timings), progress, total, done)
             pending = committer.submit(_commit, lake, result, timings, keep)
         if pending is not None:
-            _account(report, _wait(pending, timings), progress, total, done)
-    return report
+            done += _account(report, _wait(pending, timings), progress, total, done)
+    return done
 
 
 def _wait(pending: Future, timings: Timings) -> Committed:

@@ -14,6 +14,7 @@ import polars as pl
 from pipeline.lake.documents import file_states
 from pipeline.lake.store import LakeWriter
 from pipeline.settings import DEFAULT_BATCH_DOCS, DEFAULT_MAX_BYTES, DEFAULT_SHARDS
+from pipeline.stages.cleaning import DEFAULT_PARAMS, CleaningParams
 from pipeline.stages.document import WorkItem
 from pipeline.stages.ingest import scan_columns
 
@@ -26,6 +27,7 @@ class SyncOptions:
     batch_docs: int = DEFAULT_BATCH_DOCS
     force_all: bool = False
     force: frozenset[str] = frozenset()  # doc_ids to redo even if unchanged
+    params: CleaningParams = DEFAULT_PARAMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +51,8 @@ def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], versio
     joined = seen.join(known, on="doc_id", how="full", suffix="_known", coalesce=True)
     deleted = joined.filter(pl.col("order").is_null())["doc_id"].sort().to_list()
     on_disk = joined.filter(pl.col("order").is_not_null())
-    redo, needs_work = _conditions(options, version)
-    work = on_disk.with_columns(redo=redo).filter(needs_work).sort("order")
+    redo, needs_work, reason = _conditions(options, version)
+    work = on_disk.with_columns(redo=redo, reason=reason).filter(needs_work).sort("order")
     now = datetime.now(UTC)  # when this run first sees the files that are new
     rows = work.iter_rows(named=True)
     items = tuple(_work_item(row, paths[row["order"]], now) for row in rows)
@@ -59,12 +61,14 @@ def plan(lake: LakeWriter, options: SyncOptions, shards: Collection[int], versio
     return Plan(items, tuple(deleted), on_disk.height, len(items) - n_changed, n_changed, unchanged)
 
 
-def _conditions(options: SyncOptions, version: str) -> tuple[pl.Expr, pl.Expr]:
+def _conditions(options: SyncOptions, version: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """Whether a file is to be redone whatever its bytes (asked for, or made by another code
-    version), and whether it needs work at all: new, changed stat, redone, or never read."""
+    version), whether it needs work at all (new, changed stat, redone, or never read), and
+    why (the `files.reason` of its new row)."""
     known = pl.col("status").is_not_null()
     forced = pl.lit(options.force_all) | pl.col("doc_id").is_in(sorted(options.force))
-    redo = forced | (known & (pl.col("code_version") != version))
+    reversioned = (known & (pl.col("code_version") != version)).fill_null(False)
+    redo = forced | reversioned
     same_stat = (
         known
         & (pl.col("n_bytes") == pl.col("n_bytes_known"))
@@ -79,8 +83,19 @@ def _conditions(options: SyncOptions, version: str) -> tuple[pl.Expr, pl.Expr]:
         & (pl.col("content_sha256") == "")
         & (pl.col("n_bytes") <= options.max_bytes)
     )
-    redo = redo.fill_null(False)
-    return redo, ~same_stat.fill_null(False) | redo | never_read.fill_null(False)
+    redo, never_read = redo.fill_null(False), never_read.fill_null(False)
+    reason = (
+        pl.when(forced)
+        .then(pl.lit("forced"))
+        .when(reversioned)
+        .then(pl.lit("code_version"))
+        .when(never_read)
+        .then(pl.lit("retry"))
+        .when(known)
+        .then(pl.lit("changed"))
+        .otherwise(pl.lit("new"))
+    )
+    return redo, ~same_stat.fill_null(False) | redo | never_read, reason
 
 
 def _work_item(row: dict, path: str, now: datetime) -> WorkItem:
@@ -94,4 +109,5 @@ def _work_item(row: dict, path: str, now: datetime) -> WorkItem:
         previous_sha256=row["content_sha256"] if known else None,
         first_seen=row["first_seen"] if known else now,
         reprocess=row["redo"],
+        reason=row["reason"],
     )

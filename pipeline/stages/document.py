@@ -1,60 +1,35 @@
-"""One file to one `documents` row and its `removed_lines`: read, decode, extract, clean, date,
-detect the language. Every failure is a `rejected` row with a reason a person understands; nothing
+"""One file to one `documents` row and its `removed_lines`: read, decode, extract, clean, detect
+the language. Every failure is a `rejected` row with a reason a person understands; nothing
 here raises for a bad file (even a parser error on a pathological page becomes a reason).
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 
-from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
 from pipeline.settings import MAX_CHARS
-from pipeline.stages.cleaning import Cleaned, RemovedLine, clean_text
-from pipeline.stages.dates import choose_date, latest_plausible, latest_text_date
-from pipeline.stages.extract import Extracted, extract_html
+from pipeline.stages.cleaning import (
+    DEFAULT_PARAMS,
+    Cleaned,
+    CleaningParams,
+    LineKeys,
+    RemovedLine,
+    clean_text,
+    line_keys,
+)
+from pipeline.stages.cleaning.language import detect_language, language_identifier
+from pipeline.stages.dates import choose_date, dating_text, latest_plausible, latest_text_date
+from pipeline.stages.extract import Extracted, extract_html, render_html
 from pipeline.stages.ingest import NotText, decode, file_format, printable_name, read_bytes, sha256
 
-MIN_LANGUAGE_CHARS = 40  # under a sentence is too little evidence to call a language
-MIN_LANGUAGE_CONFIDENCE = 0.9
 ANNOTATED_LANGUAGES = ("en", "und")  # the model is English; "und" is too short to tell
 MAX_REASON_CHARS = 300
-LANGUAGE_SAMPLE_CHARS = 1_000  # enough for a confident call, 5x cheaper than 5,000
-# English function words are a quarter or more of the words of English prose (BBC articles:
-# median 33 %, 5th percentile 26 %, 97.6 % at or above 25 %) and about a tenth at most of
-# German, French, Spanish, Dutch or Italian news sentences (5.6-10.8 %). At or above
-# ENGLISH_SHARE the text is English without asking the language model, which costs ~1.3 ms
-# a document (a quarter of reading and cleaning); below it, the model decides.
-# fmt: off
-ENGLISH_FUNCTION_WORDS = frozenset({
-    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "on", "was", "with", "he",
-    "as", "be", "by", "at", "have", "are", "this", "from", "but", "not", "has", "they", "his",
-    "had", "an", "were", "which", "their", "been", "will", "would", "said",
-})
-# fmt: on
-ENGLISH_SHARE = 0.25
-# Which lines cleaning removed still date the article (a date in the others is not its date):
-# wherever they are, its own headline, byline, picture captions, repeated lines and cut last
-# sentence; and before its body begins, the page's header (the dateline and byline are short
-# lines that cleaning takes for labels), but for the lines of other articles or people there.
-# On the 93 text dumps of the cleaning evaluation, the header's lines dated 69 instead of 22
-# documents, 63 of them within three days of their HTML page's date (docs/dates.md).
-OWN_LINE_RULES = frozenset(
-    {"title", "byline", "photo_caption", "repeated_line", "truncated_sentence"}
-)
-FOREIGN_LINE_RULES = frozenset(
-    {
-        "read_more",
-        "related_list",
-        "teaser",
-        "outside_body",
-        "comments",
-        "comment_form",
-        "common_line",
-    }
-)
+# An HTML page whose extracted text, cleaned, holds under this share of the words that its
+# plain rendering (every block's text, menus included) keeps once cleaned lost its article to
+# the extractor: the rendering's cleaning is kept instead. A fixed guard, not a tuned value: on
+# the development pages it changed one page (trafilatura kept a caption and missed the body).
+HTML_MIN_WORD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +44,7 @@ class WorkItem:
     previous_sha256: str | None  # None for a new file
     first_seen: datetime | None  # when the run planning it first saw the file; None: now
     reprocess: bool  # forced or made by another code version: do not skip an unchanged hash
+    reason: str = "new"  # why the run processes it: new, changed, code_version, forced, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +55,7 @@ class Prepared:
     content_sha256: str
     document: dict[str, object]
     removed: tuple[RemovedLine, ...]
+    lines: LineKeys | None = None  # its short lines for the corpus's counts; None if unread
 
     @property
     def annotate(self) -> bool:
@@ -92,7 +69,15 @@ class Prepared:
         )
 
 
-def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
+def prepare(
+    item: WorkItem,
+    *,
+    max_bytes: int,
+    common_lines: frozenset[int] = frozenset(),
+    params: CleaningParams = DEFAULT_PARAMS,
+) -> Prepared:
+    """A file read, decoded, extracted and cleaned (lines whose `common_key` is in
+    `common_lines` are corpus-level boilerplate)."""
     if item.n_bytes > max_bytes:
         reason = (
             f"the file is {item.n_bytes:,} bytes, "
@@ -107,35 +92,41 @@ def prepare(item: WorkItem, *, max_bytes: int) -> Prepared:
     if isinstance(decoded, NotText):
         return _rejected(item, digest, decoded.reason)
     try:
-        return _prepared(item, digest, decoded.text, decoded.encoding)
+        return _prepared(item, digest, decoded.text, decoded.encoding, common_lines, params)
     except Exception as error:  # a parser bug on one strange file must not stop the run
         detail = " ".join(str(error).split())[:MAX_REASON_CHARS]
         reason = f"the text could not be extracted ({type(error).__name__}: {detail})"
         return _rejected(item, digest, reason)
 
 
-def _prepared(item: WorkItem, digest: str, text: str, encoding: str) -> Prepared:
+def _prepared(
+    item: WorkItem,
+    digest: str,
+    text: str,
+    encoding: str,
+    common_lines: frozenset[int],
+    params: CleaningParams,
+) -> Prepared:
     fmt = file_format(item.doc_id)
     latest = latest_plausible(item.first_seen or datetime.now(UTC))
-    source = _source(text, fmt, latest)
-    cleaned = clean_text(source.text, has_title=source.title is not None or fmt != "html")
-    cleaned = _with_page_metadata(cleaned, source)
+    source, cleaned, lines = _clean(text, fmt, common_lines, params, latest)
     if not cleaned.text.strip():
-        return _rejected(item, digest, _nothing_left(cleaned.removed), cleaned.removed)
+        reason = _nothing_left(cleaned.removed)
+        return _rejected(item, digest, reason, cleaned.removed, lines)
     text_date = latest_text_date(dating_text(cleaned, source.text), latest)
     published, date_source = choose_date(cleaned.published_date, source.published_date, text_date)
     document = _row(item, digest, fmt, encoding) | {
-        "title": cleaned.title,
+        "title": source.title or cleaned.title,
         "published_date": published,
         "date_source": date_source,
-        "source_url": cleaned.source_url,
-        "language": detect_language(cleaned.text),
+        "source_url": source.source_url or cleaned.source_url,
+        "language": cleaned.language,
         "n_chars_raw": len(text),
         "n_chars_clean": len(cleaned.text),
         "text": cleaned.text,
         "status": "ok",
     }
-    return Prepared(item, digest, document, cleaned.removed)
+    return Prepared(item, digest, document, cleaned.removed, lines)
 
 
 def _nothing_left(removed: tuple[RemovedLine, ...]) -> str:
@@ -148,39 +139,45 @@ def _nothing_left(removed: tuple[RemovedLine, ...]) -> str:
     return f"no article text left after cleaning: the {lines} removed as {rules}"
 
 
-def _source(text: str, fmt: str, latest: date) -> Extracted:
-    """What cleaning reads: a text file as it is, an HTML page's extracted text with the
-    title, address and date (none after `latest`) its own metadata gives."""
+def _clean(
+    text: str, fmt: str, common_lines: frozenset[int], params: CleaningParams, latest: date
+) -> tuple[Extracted, Cleaned, LineKeys]:
+    """What cleaning read (for an HTML page: the extracted text, with the page's own title,
+    address and date, none after `latest`), the cleaned text, and the short lines the corpus
+    counts: of the text itself, or of an HTML page's plain rendering (its menus and footers
+    are what recur across pages)."""
     if fmt != "html":
-        return Extracted(text, None, None, None)
-    return extract_html(text, latest=latest)
-
-
-def _with_page_metadata(cleaned: Cleaned, source: Extracted) -> Cleaned:
-    """The page's title and address, where extraction found them, over what cleaning found."""
-    return Cleaned(
-        text=cleaned.text,
-        title=source.title or cleaned.title,
-        published_date=cleaned.published_date,
-        source_url=source.source_url or cleaned.source_url,
-        removed=cleaned.removed,
+        cleaned = clean_text(text, common_lines=common_lines, params=params)
+        return Extracted(text, None, None, None), cleaned, line_keys(text)
+    extracted = extract_html(text, latest=latest)
+    rendered = render_html(text)
+    cleaned = clean_text(
+        extracted.text,
+        common_lines=common_lines,
+        has_title=extracted.title is not None,
+        params=params,
     )
+    plain = clean_text(rendered, common_lines=common_lines, params=params)
+    source = extracted
+    if _words(cleaned.text) < HTML_MIN_WORD_SHARE * _words(plain.text):
+        cleaned = plain
+        source = Extracted(
+            rendered, extracted.title, extracted.published_date, extracted.source_url
+        )
+    keys = _html_line_keys(rendered, extracted.text, extracted.title is not None)
+    return source, cleaned, keys
 
 
-def dating_text(cleaned: Cleaned, source: str) -> str:
-    """The text whose explicit dates are the article's: the lines cleaning removed that still
-    date it (see OWN_LINE_RULES), then the body."""
-    removed = {line.line_no for line in cleaned.removed}
-    lines = source.split("\n")
-    body = next((i for i, line in enumerate(lines) if line.strip() and i not in removed), None)
-    start = len(lines) if body is None else body
-    kept = [
-        line.text
-        for line in cleaned.removed
-        if line.rule in OWN_LINE_RULES
-        or (line.line_no < start and line.rule not in FOREIGN_LINE_RULES)
-    ]
-    return "\n".join([*kept, cleaned.text])
+def _html_line_keys(rendered: str, extracted: str, has_title: bool) -> LineKeys:
+    """The page's group from its rendering; its keys from both texts either may be cleaned
+    from (the extractor joins or trims some blocks), so a document holds every key its
+    cleaning may judge."""
+    page = line_keys(rendered)
+    return LineKeys(page.group, page.keys | line_keys(extracted, has_title=has_title).keys)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
 
 
 def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[str, object]:
@@ -206,27 +203,14 @@ def _row(item: WorkItem, digest: str, fmt: str, encoding: str | None) -> dict[st
 
 
 def _rejected(
-    item: WorkItem, digest: str, reason: str, removed: tuple[RemovedLine, ...] = ()
+    item: WorkItem,
+    digest: str,
+    reason: str,
+    removed: tuple[RemovedLine, ...] = (),
+    lines: LineKeys | None = None,
 ) -> Prepared:
     document = _row(item, digest, file_format(item.doc_id), None) | {"reject_reason": reason}
-    return Prepared(item, digest, document, removed)
+    return Prepared(item, digest, document, removed, lines)
 
 
-@cache
-def language_identifier() -> LanguageIdentifier:
-    """The language model behind `detect_language`, loaded once per process (~0.7 s: a 68 MB
-    xz-compressed file): on first need, or ahead of it by a worker while it waits for work."""
-    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-
-
-def detect_language(text: str) -> str:
-    """An ISO 639-1 code, or "und" (undetermined) when the text is too short or the call too
-    close."""
-    sample = text[:LANGUAGE_SAMPLE_CHARS]
-    if len(sample) < MIN_LANGUAGE_CHARS:
-        return "und"
-    words = sample.lower().split()
-    if sum(word in ENGLISH_FUNCTION_WORDS for word in words) >= ENGLISH_SHARE * len(words):
-        return "en"
-    language, confidence = language_identifier().classify(sample)
-    return language if confidence >= MIN_LANGUAGE_CONFIDENCE else "und"
+__all__ = ["Prepared", "WorkItem", "detect_language", "language_identifier", "prepare"]

@@ -11,6 +11,11 @@ nothing is downloaded): the original publication date, not the last update
 (`original_date`), from the page's metadata and markup only (no `extensive_search` through
 its free text, which pipeline/stages/dates.py reads for explicit dates), and none after
 `latest`, the day the file was first seen.
+
+`render_html` is the other reading of a page: every block element's text, one a line, as a
+scraper's plain-text dump has it (menus and footers included). The corpus counts its short
+lines (site furniture recurs across pages), and its cleaning stands in for an extraction
+that lost the article.
 """
 
 from __future__ import annotations
@@ -25,6 +30,72 @@ if TYPE_CHECKING:
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 EMPTY_PAGE = re.compile(r"^\s*$")
+# Elements that start a new line in a rendering, and those whose text is never shown.
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "option",
+        "button",
+        "label",
+    ]
+)
+HIDDEN_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "head",
+        "canvas",
+        "object",
+        "embed",
+        "select",
+    ]
+)
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +158,35 @@ def _date(value: str | None) -> datetime.date | None:
         return datetime.date(*(int(g) for g in match.groups()))
     except ValueError:
         return None
+
+
+def render_html(html: str) -> str:
+    """The page's <title>, then the text of its block elements, one a line (blank lines
+    between runs); "" for a page lxml cannot parse."""
+    if EMPTY_PAGE.match(html):
+        return ""
+    import lxml.html  # with trafilatura, on the first page
+    from lxml import etree
+
+    try:  # lxml refuses a str that declares its encoding: the declaration goes
+        root = lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return ""
+    parts = [(root.findtext(".//title") or "").strip(), "\n"]
+    body = root.find(".//body")
+    _render(body if body is not None else root, parts)
+    lines = [SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _render(element: object, parts: list[str]) -> None:
+    """Append an element's text to `parts`, a newline around each block element."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else None  # None: a comment
+    if tag is not None and tag not in HIDDEN_TAGS:
+        block = tag in BLOCK_TAGS
+        parts.append("\n" if block else "")
+        parts.append(element.text or "")
+        for child in element:
+            _render(child, parts)
+        parts.append("\n" if block else "")
+    parts.append(element.tail or "")

@@ -1,5 +1,4 @@
--- A digest of every file's id, content and code version: what the derived tables depend on.
-SELECT md5(coalesce(string_agg(
-    doc_id || ':' || content_sha256 || ':' || code_version, '|' ORDER BY doc_id
-), ''))
-FROM files
+-- What the derived tables depend on, cheaply: how many files there are and when the last one
+-- was processed (a run that adds, changes, re-versions or deletes a file moves one of the two;
+-- a digest of every row cost a scan of `files` per step, growing with the corpus).
+SELECT count(*)::VARCHAR || ':' || coalesce(max(processed_at)::VARCHAR, '') FROM files

@@ -1,4 +1,4 @@
--- The cleaned text of the documents to sign again (their ids: $1).
+-- The cleaned text of the documents $1, to key and sign them.
 SELECT doc_id, text
 FROM documents
 WHERE doc_id IN (SELECT unnest($1::VARCHAR[]))

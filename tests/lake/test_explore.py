@@ -12,11 +12,11 @@ import pytest
 
 from pipeline.explore import ExploreError
 from pipeline.explore.kwic import format_kwic, kwic
-from pipeline.explore.report import ReportError, build_report
+from pipeline.explore.report import ReportError, build_report, read_data, render_html
 from pipeline.explore.search import search
 from pipeline.lake import Lake, LakeWriter
 from pipeline.lake.aggregates import rebuild
-from pipeline.schema import BASE_TABLES, TEXT_REUSE
+from pipeline.schema import BASE_TABLES, REUSE_CLUSTERS, TEXT_REUSE
 
 FIRST_SEEN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)
 STOP = {"the", "a", "an", "of", "in", "on", "and", "was", "were", "to", "at", "by", "near", "had"}
@@ -288,11 +288,32 @@ def test_report_is_one_offline_page_with_inline_svg(con):
 def test_report_lists_reuse_pairs_when_the_table_exists(con):
     _report_tables(con)
     pair = {"doc_a": "a.txt", "doc_b": "c.txt", "kind": "rewrite", "similarity": 0.42,
-            "share_a": 0.5, "share_b": 0.25, "n_aligned": 2}  # fmt: skip
+            "share_a": 0.5, "share_b": 0.25, "n_passages": 2, "source": "a.txt",
+            "source_by": "first_seen"}  # fmt: skip
     con.register("pairs", pa.Table.from_pylist([pair], schema=TEXT_REUSE))
     con.execute("CREATE TABLE text_reuse AS SELECT * FROM pairs")
     page = build_report(LakeWriter(con)).html
     assert "<td>rewrite</td>" in page and "0.420" in page and "No text_reuse" not in page
+    assert "Largest stories" not in page  # no reuse_clusters table (yet)
+
+
+def test_report_shows_the_largest_stories_with_their_earliest_source(con):
+    _report_tables(con)
+    pairs = [{"doc_a": a, "doc_b": b, "kind": "partial", "similarity": 0.9, "share_a": 0.2,
+              "share_b": 0.3, "n_passages": 1, "source": None, "source_by": "tie"}
+             for a, b in (("a.txt", "b.txt"), ("a.txt", "c.txt"))]  # fmt: skip
+    con.register("pairs", pa.Table.from_pylist(pairs, schema=TEXT_REUSE))
+    con.execute("CREATE TABLE text_reuse AS SELECT * FROM pairs")
+    stories = [{"doc_id": d, "cluster_id": "a.txt"} for d in ("a.txt", "b.txt", "c.txt")]
+    con.register("stories", pa.Table.from_pylist(stories, schema=REUSE_CLUSTERS))
+    con.execute("CREATE TABLE reuse_clusters AS SELECT * FROM stories")
+    data = read_data(LakeWriter(con))
+    earliest = min((day, doc_id) for doc_id, (_, day, _) in DOCS.items() if day is not None)
+    assert [(s.documents, s.pairs, s.source, s.day) for s in data.stories] == [
+        (3, 2, earliest[1], earliest[0])
+    ]
+    page = render_html(data)
+    assert "Largest stories" in page and f"<td>{earliest[1]}</td>" in page
 
 
 def test_report_needs_the_aggregates(con):

@@ -70,9 +70,9 @@ def test_a_deleted_document_takes_its_pairs_and_signature_along(folder: Path) ->
     assert (meta["documents_compared"], meta["documents_removed"]) == (0, 1)
     assert [p[:3] for p in _pairs(data)] == [(*REWRITE, "rewrite")]
     with connect(data) as con:
-        signed = con.execute("SELECT doc_id FROM reuse_signatures ORDER BY doc_id").fetchall()
+        signed = con.execute("SELECT doc_id FROM reuse_documents ORDER BY doc_id").fetchall()
         orphans = con.execute(
-            "SELECT count(*) FROM reused_sentences WHERE doc_a = ? OR doc_b = ?", [COPY, COPY]
+            "SELECT count(*) FROM reused_passages WHERE doc_a = ? OR doc_b = ?", [COPY, COPY]
         ).fetchone()[0]
     assert [d for (d,) in signed] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert orphans == 0
@@ -99,7 +99,7 @@ def test_a_changed_document_gets_the_pairs_a_full_pass_finds(folder: Path) -> No
     with Lake(data).writer() as lake:
         update_reuse(lake, REUSE_VERSION + "-next", state=("test", "full"))
         orphans = lake.con.execute(
-            "SELECT count(*) FROM reused_sentences AS s ANTI JOIN text_reuse AS p "
+            "SELECT count(*) FROM reused_passages AS s ANTI JOIN text_reuse AS p "
             "USING (doc_a, doc_b)"
         ).fetchone()[0]
     assert [p[:3] for p in _pairs(data)] == [p[:3] for p in incremental]

@@ -25,8 +25,16 @@ from tests.unit.test_ingest import item_for
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 ACTOR_PREFIX = "ray::Annotator"  # Ray names an actor's process after its class
-# a batch's id includes its run's id; the checks' bookmark is the time the last file was processed
-PER_RUN = {("batches", "batch_id"), ("derived_state", "fingerprint")}
+# A batch's id includes its run's id; a pair's source and a story's name may be decided by
+# when each file was first seen, which is when its batch was processed in that run; the
+# checks' bookmark is the time the last file was processed.
+PER_RUN = {
+    ("batches", "batch_id"),
+    ("derived_state", "fingerprint"),
+    ("text_reuse", "source"),
+    ("text_reuse", "source_by"),
+    ("reuse_clusters", "cluster_id"),
+}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:

@@ -1,4 +1,5 @@
 import datetime
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from pipeline.stages.cleaning import (
     Cleaned,
     RemovedLine,
     clean_text,
+    common_key,
     line_key,
     rule_reasons,
 )
@@ -254,7 +256,7 @@ def test_complete_last_sentence_without_full_stop_stays() -> None:
 
 def test_common_lines_are_corpus_boilerplate() -> None:
     text = page("Most Popular Stories Today", "© 2024 Example Media Group")
-    cleaned = clean_text(text, common_lines=frozenset({line_key("MOST POPULAR stories today!")}))
+    cleaned = clean_text(text, common_lines=frozenset({common_key("MOST POPULAR stories today!")}))
     assert (4, "common_line") in removed_rules(cleaned)
     assert BODY in cleaned.text
 
@@ -466,8 +468,46 @@ def test_an_article_is_not_a_page_dump() -> None:
 
 
 def test_text_known_to_start_with_its_body_keeps_the_first_line():
-    text = "Short opening line of the body.\n\nThe second paragraph follows here."
-    assert clean_text(text).title == "Short opening line of the body."
+    text = "Short opening line of the body\n\nThe second paragraph follows here."
+    assert clean_text(text).title == "Short opening line of the body"
     kept = clean_text(text, has_title=False)
     assert kept.title is None
-    assert kept.text.startswith("Short opening line of the body.")
+    assert kept.text.startswith("Short opening line of the body")
+
+
+def test_a_first_sentence_is_body_unless_the_page_shows_a_headline():
+    # a typed answer starts with a sentence: a full stop after a short first line is prose
+    answer = "Inheritance lets one class reuse another.\n\n" + BODY
+    cleaned = clean_text(answer)
+    assert (cleaned.title, cleaned.text) == (None, answer)
+    # ...but a question may be a headline, and a page may show its headline has a full stop
+    assert clean_text("Will the budget pass?\n\n" + BODY).title == "Will the budget pass?"
+    assert clean_text("Budget passes.\n\nBudget passes.\n\n" + BODY).title == "Budget passes."
+
+
+def test_hard_wrapped_lines_are_joined_into_their_paragraphs():
+    first = textwrap.fill(" ".join([FIRST] * 3), 72)
+    last = textwrap.fill(" ".join([LAST] * 2), 72)
+    cleaned = clean_text(f"{first}\n\n{last}\n")
+    assert cleaned.title is None and cleaned.removed == ()
+    assert cleaned.text == " ".join([FIRST] * 3) + "\n\n" + " ".join([LAST] * 2)
+    # a wrapped first line is no headline even when a capital follows it
+    wrapped = textwrap.fill("The council approved the new budget for Marlow and " + LAST, 60)
+    assert clean_text(wrapped).text == " ".join(wrapped.split("\n"))
+
+
+def test_a_wrapped_line_in_the_caption_register_is_no_caption():
+    text = (
+        "The jury said the winners of the prizes this year are seen to have achieved\n"
+        "distinction in the movies and are therefore likely to be remembered for a\n"
+        "long time to come, whatever the critics say about the ceremony itself.\n"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.removed == ()
+    assert cleaned.text == " ".join(text.split("\n")).strip()
+
+
+def test_short_lines_of_a_list_stay_apart():
+    listing = ["Budget at a glance", "Roads: £4m", "Schools: £3m", "Library: £1m"]
+    cleaned = clean_text("\n\n".join([FIRST, "\n".join(listing), LAST]))
+    assert cleaned.text == "\n\n".join([FIRST, *listing, LAST])

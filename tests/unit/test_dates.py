@@ -10,11 +10,12 @@ from pipeline.stages.cleaning import Cleaned, RemovedLine
 from pipeline.stages.dates import (
     EARLIEST,
     choose_date,
+    dating_text,
     latest_plausible,
     latest_text_date,
     text_dates,
 )
-from pipeline.stages.document import WorkItem, dating_text, prepare
+from pipeline.stages.document import WorkItem, prepare
 from pipeline.stages.extract import extract_html
 from tests.unit.test_html import PAGE
 

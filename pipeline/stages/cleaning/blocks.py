@@ -1,35 +1,15 @@
-"""Block rules, for page dumps only: jusText's classification of lines with its context
-smoothing (Pomikálek 2011), then the body as one contiguous run of good lines."""
+"""The block rule, for page dumps only: jusText's classification of lines with its context
+smoothing (Pomikálek 2011), judged by the stop words of the page's own language, or without
+any language when it has no list (punctuation, length, capitals)."""
 
-import math
 import re
 from dataclasses import dataclass
 
-from pipeline.stages.cleaning.page import Page, ends_sentence, folded, line_key
+from pipeline.stages.cleaning.page import WORD, Page, ends_sentence, folded
+from pipeline.stages.cleaning.region import body_run
+from pipeline.stages.cleaning.wrap import line_units
 
-_STOP_WORDS = """
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each even few for from further
-had has have having he her here hers herself him himself his how however i if in into is it its
-itself just last like made make many may me might more most much must my myself new no nor not
-now of off on once one only or other our ours ourselves out over own said same say says she
-should since so some still such than that the their theirs them themselves then there these they
-this those through to too under until up upon us very was we well were what when where which
-while who whom whose why will with would year years yet you your yours yourself yourselves
-"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())
-LENGTH_LOW = 70  # characters: below, a block is too short to judge alone ("short")
-LENGTH_HIGH = 200  # characters: above, a block with prose stop-word density is surely "good"
-STOPWORDS_LOW = 0.30  # share of stop words of English prose; menus and link lists have ~0.1
-STOPWORDS_HIGH = 0.32
-BAD_WEIGHT = 1.0  # a bad character outweighs a good one this much when choosing the body's run
-BAD_LINE_COST = 40  # characters each bad line costs on top: a run of menu items is a wall
-ANCHOR_MIN_GOOD = LENGTH_HIGH  # a run under the headline must hold a paragraph to be the body
-ANCHOR_MIN_WORDS = 3  # a one- or two-word title part ("Opinion", "WSJ") is not a headline
-# "Headline | Section - Site": the parts of a <title>, one of which the page's <h1> repeats.
-TITLE_PARTS = re.compile(r"\s+[|\-–—:·»]\s+|\s+::\s+")
 # A site menu alone has 15-100 items; an article's own lists rarely have 15 such lines.
-BARRIER_RULES = frozenset({"comment_form", "comments"})  # the article never goes on past these
 PAGE_DUMP_MIN_LABELS = 15
 # An embedded post's signature, as Twitter's embed code prints it under the quoted text:
 # "— Tottenham Hotspur (@SpursOfficial) November 20, 2019".
@@ -37,40 +17,114 @@ EMBED_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,80}\(@\w{1,30}\)\s+\w+\.?\s+
 LIST_FIELDS = re.compile(r"\d|[:@|(]|\s(?:--?|[–—])\s")  # a figure or a field separator
 LIST_MIN_ITEMS = 3  # adjacent lines with figures or fields: a schedule, a table, a ranking
 LABEL_MAX_WORDS = 3  # "Home", "World News", "Nov. 19, 2019": the lines a menu is made of
-ENGLISH_MIN_DENSITY = 0.15  # below, the document is not English: judge by punctuation instead
+# Without a stop list: a line of PHRASE_MIN_WORDS words is a phrase, not a label; a long line
+# of PROSE_MIN_WORDS words, mostly not capitalised, may be a paragraph that ends oddly.
+PHRASE_MIN_WORDS = 4
+PROSE_MIN_WORDS = 10
+CAPITALISED_MAX = 0.5
+# CJK and Thai are written without spaces: a character carries about as much as three Latin
+# ones, and two make about a word.
+WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+WIDE_WEIGHT = 3
+# Lines pattern rules dropped as furniture: they were menus and footers, and stay bad
+# neighbours when short lines take their class from their context.
+CONTEXT_RULES = frozenset(
+    {
+        "common_line",
+        "read_more",
+        "comment_form",
+        "share",
+        "newsletter",
+        "cookie_notice",
+        "copyright",
+    }
+)
+# The safety net: if the classes would leave under SAFETY_MIN_SHARE of the page's main run of
+# prose-like lines (SAFETY_MIN_WORDS words or more, ending a sentence or dense in stop words,
+# with at most SAFETY_MAX_GAP other lines in between), its prose-like lines count as good.
+SAFETY_MIN_SHARE = 0.5
+SAFETY_MIN_WORDS = 6
+SAFETY_MAX_GAP = 1
 
 
-def _stop_density(text: str) -> float:
+def stop_density(text: str, stop: frozenset[str] | None) -> float:
     words = folded(text)
-    return sum(w in STOP_WORDS for w in words) / len(words) if words else 0.0
+    if stop is None or not words:
+        return 0.0
+    return sum(w in stop for w in words) / len(words)
 
 
-def _classify(line: str, english: bool) -> str:
+def size(line: str) -> tuple[int, int]:
+    """Length in Latin-equivalent characters and words, so that thresholds mean the same in
+    scripts written without spaces."""
+    wide = len(WIDE.findall(line))
+    if not wide:
+        return len(line), len(folded(line))
+    return len(line) + (WIDE_WEIGHT - 1) * wide, len(folded(line)) + wide // 2
+
+
+def classify(line: str, page: Page) -> str:
     """jusText's context-free class of one line (good, neargood, short or bad), where ending
     with a full stop also counts: prose is made of sentences, menus and teasers are not."""
     if "©" in line:
         return "bad"
     if EMBED_SIGNATURE.match(line):
         return "neargood"  # an embedded post quoted in the story: its class is its context's
-    sentence = ends_sentence(line)
-    if len(line) < LENGTH_LOW:
+    if page.stop_words is None:
+        return _classify_free(line, page)
+    params, sentence = page.params, ends_sentence(line)
+    density = stop_density(line, page.stop_words)
+    if len(line) < params.length_low:
         # Without links to count (jusText's link density), a short line with neither a stop
         # word nor a full stop is taken for a label: a menu item, a name, a date.
         if not sentence:
-            return "short" if _stop_density(line) > 0 else "bad"
+            return "short" if density > 0 else "bad"
         # A short sentence is prose as long as one neighbour is ("... ,” he said.").
-        return "neargood" if _stop_density(line) > 0 or not english else "short"
-    density = _stop_density(line) if english else STOPWORDS_HIGH * sentence
-    if density >= STOPWORDS_HIGH:
-        return "good" if len(line) > LENGTH_HIGH or sentence else "neargood"
+        return "neargood" if density > 0 else "short"
+    if density >= params.stopwords_high:
+        return "good" if len(line) > params.length_high or sentence else "neargood"
     # A sentence full of names ("X dismissed Y's offer as 'manipulation'.") is still prose.
-    return "neargood" if density >= STOPWORDS_LOW or sentence else "bad"
+    return "neargood" if density >= params.stopwords_low or sentence else "bad"
 
 
-def _is_label(line: str) -> bool:
+def _classify_free(line: str, page: Page) -> str:
+    """The class without stop words: length, words, a sentence's end, capitals."""
+    sentence = ends_sentence(line)
+    length, words = size(line)
+    if length < page.params.length_low:
+        if sentence:
+            return "neargood"
+        return "short" if words >= PHRASE_MIN_WORDS else "bad"
+    if sentence:
+        return "good"
+    return (
+        "neargood" if words >= PROSE_MIN_WORDS and _capitalised(line) <= CAPITALISED_MAX else "bad"
+    )
+
+
+def _capitalised(line: str) -> float:
+    words = WORD.findall(line)
+    return sum(word[0].isupper() for word in words) / len(words) if words else 1.0
+
+
+def prose_like(line: str, page: Page) -> bool:
+    """A line of running text: long enough, and a sentence or dense in stop words."""
+    words = size(line)[1]
+    if words < SAFETY_MIN_WORDS:
+        return False
+    if ends_sentence(line):
+        return True
+    if page.stop_words is None:
+        return words >= PROSE_MIN_WORDS and _capitalised(line) <= CAPITALISED_MAX
+    return stop_density(line, page.stop_words) >= page.params.stopwords_low
+
+
+def _is_label(line: str, stop: frozenset[str] | None) -> bool:
     """A menu item, a name, a date: up to LABEL_MAX_WORDS words, no stop word, no full stop."""
     words = folded(line)
-    return len(words) <= LABEL_MAX_WORDS and not ends_sentence(line) and not _stop_density(line)
+    return (
+        len(words) <= LABEL_MAX_WORDS and not ends_sentence(line) and not stop_density(line, stop)
+    )
 
 
 def _is_list_item(line: str) -> bool:
@@ -104,7 +158,7 @@ def _neighbour(classes: list[str], i: int, step: int, skip: frozenset[str]) -> s
     return "bad"
 
 
-def _smooth(classes: list[str]) -> list[str]:
+def smooth(classes: list[str]) -> list[str]:
     """jusText's context pass: short and neargood lines take the class of their neighbours."""
     short, both = frozenset({"short"}), frozenset({"short", "neargood"})
     out = list(classes)
@@ -126,103 +180,98 @@ def _smooth(classes: list[str]) -> list[str]:
     return out
 
 
+def _text(page: Page, unit: list[int]) -> str:
+    return " ".join(page.lines[i] for i in unit)
+
+
 @dataclass(frozen=True, slots=True)
 class ContentClass:
     name: str = "low_content"
     reason: str = (
-        "short lines with few stop words and no sentence, amid other such lines, are menus, "
-        "labels and link lists (jusText's classification with context smoothing)"
+        "short lines with few stop words (of the page's language) and no sentence, amid other "
+        "such lines, are menus, labels and link lists (jusText's classification with context "
+        "smoothing)"
     )
 
     def apply(self, page: Page) -> None:
         body = page.body()
-        english = _stop_density(" ".join(page.lines[i] for i in body)) >= ENGLISH_MIN_DENSITY
-        if sum(_is_label(line) for line in page.source if line) < PAGE_DUMP_MIN_LABELS:
+        labels = sum(_is_label(line, page.stop_words) for line in page.source if line)
+        if labels < PAGE_DUMP_MIN_LABELS:
             return  # an article's text, not a page's dump: nothing for block rules to do
-        classes = [_classify(page.lines[i], english) for i in body]
-        items = _list_items(page, body)
-        classes = [
-            "neargood" if i in items and c in ("bad", "short") else c
-            for i, c in zip(body, classes, strict=True)
-        ]
-        if "good" not in classes:  # a short article: its best lines are its body
-            classes = ["good" if c == "neargood" else c for c in classes]
-        classes = _smooth(classes)
+        units = line_units(page, body)
+        classes = _smoothed(page, units, _context_free(page, units))
+        if _loses_prose(page, units, classes):
+            prose = [
+                "good" if prose_like(_text(page, u), page) else classify(_text(page, u), page)
+                for u in units
+            ]
+            classes = smooth(prose)
+        for unit, cls in zip(units, classes, strict=True):
+            for i in unit:
+                page.classes[i] = cls
+                if cls == "bad":
+                    page.drop(i, self.name)
 
-        for i, cls in zip(body, classes, strict=True):
-            page.classes[i] = cls
-            if cls == "bad":
-                page.drop(i, self.name)
+
+def _context_free(page: Page, units: list[list[int]]) -> list[str]:
+    """Each unit's own class; lines of an article's list or table are at worst neargood, and
+    a page without a good line takes its neargood ones for its body."""
+    items = _list_items(page, [i for u in units for i in u])
+    classes = []
+    for unit in units:
+        cls = classify(_text(page, unit), page)
+        if cls in ("bad", "short") and all(i in items for i in unit):
+            cls = "neargood"
+        classes.append(cls)
+    if "good" not in classes:
+        classes = ["good" if c == "neargood" else c for c in classes]
+    return classes
 
 
-@dataclass(frozen=True, slots=True)
-class MainRegion:
-    name: str = "outside_body"
-    reason: str = (
-        "an article is one contiguous run of prose under its headline; good-looking lines away "
-        "from that run are teasers, comments and footers"
+def _smoothed(page: Page, units: list[list[int]], classes: list[str]) -> list[str]:
+    """The classes after smoothing, with the lines furniture rules dropped standing among
+    them as bad neighbours (when `context` is on)."""
+    walls = set()
+    if page.params.context:
+        walls = {r.line_no for r in page.removed if r.rule in CONTEXT_RULES}
+    if not walls:
+        return smooth(classes)
+    order = sorted(
+        [(u[0], c) for u, c in zip(units, classes, strict=True)] + [(w, "") for w in walls]
     )
-
-    def apply(self, page: Page) -> None:
-        if not page.classes:
-            return
-        weights = _weights(page)
-        start, end = _anchored_run(page, weights) or _best_run(weights)
-        for i in page.body():
-            if not start <= i <= end:
-                page.drop(i, self.name)
+    smoothed = smooth([c or "bad" for _, c in order])
+    return [s for (_, c), s in zip(order, smoothed, strict=True) if c]
 
 
-def _weights(page: Page) -> dict[int, float]:
-    """Good lines weigh their characters; bad ones, and lines earlier rules dropped, the
-    negative of theirs plus BAD_LINE_COST. Lines without words weigh nothing; the body never
-    runs across a comment form or thread (BARRIER_RULES)."""
-    barriers = {r.line_no for r in page.removed if r.rule in BARRIER_RULES}
-    weights = {}
-    for i, line in enumerate(page.source):
-        if i in barriers:
-            weights[i] = -math.inf
-        elif line and i not in page.no_text:
-            good = page.classes.get(i) == "good"
-            weights[i] = len(line) if good else -BAD_WEIGHT * len(line) - BAD_LINE_COST
-    return weights
+def _loses_prose(page: Page, units: list[list[int]], classes: list[str]) -> bool:
+    """Whether the classes, and the body's run they give, keep under SAFETY_MIN_SHARE of the
+    page's main run of prose."""
+    run = _main_prose_run(page)
+    before = sum(len(page.lines[i]) for i in run)
+    if not before:
+        return False
+    tentative = {i: c for u, c in zip(units, classes, strict=True) for i in u}
+    start, end = body_run(page, tentative)
+    kept = sum(len(page.lines[i]) for i in run if tentative[i] != "bad" and start <= i <= end)
+    return kept < SAFETY_MIN_SHARE * before
 
 
-def _best_run(weights: dict[int, float]) -> tuple[int, int]:
-    """The run of lines with the greatest weight (Kadane's maximum subarray)."""
-    best, best_run = 0.0, (0, -1)
-    total, start = 0.0, 0
-    for i in sorted(weights):
-        if total <= 0:
-            total, start = 0.0, i
-        total += weights[i]
-        if total > best:
-            best, best_run = total, (start, i)
-    return best_run
-
-
-def _anchored_run(page: Page, weights: dict[int, float]) -> tuple[int, int] | None:
-    """The heaviest run that starts after a repeat of the title (the article's own headline,
-    itself no body), if it holds at least ANCHOR_MIN_GOOD good characters."""
-    headlines = _headline_keys(page.title)
-    anchors = [
-        i for i in sorted(weights) if i > page.title_line and line_key(page.source[i]) in headlines
-    ]
-    best, best_run = 0.0, None
-    for anchor in anchors:
-        total = good = 0.0
-        for i in sorted(w for w in weights if w > anchor):
-            total += weights[i]
-            good += max(weights[i], 0.0)
-            if total > best and good >= ANCHOR_MIN_GOOD:
-                best, best_run = total, (anchor + 1, i)
-    return best_run
-
-
-def _headline_keys(title: str | None) -> frozenset[str]:
-    """The keys a repeat of the title may have: whole, or any part of "Headline | Site" long
-    enough to be a headline."""
-    if not title:
-        return frozenset()
-    parts = {line_key(part) for part in TITLE_PARTS.split(title)} | {line_key(title)}
-    return frozenset(p for p in parts if len(p.split()) >= ANCHOR_MIN_WORDS)
+def _main_prose_run(page: Page) -> list[int]:
+    """The run of prose-like lines (with at most SAFETY_MAX_GAP other lines in a row between
+    them) with the most characters."""
+    best: list[int] = []
+    best_chars = 0
+    run: list[int] = []
+    gap = 0
+    for i in [*page.body(), None]:
+        if i is not None and prose_like(page.lines[i], page):
+            run.append(i)
+            gap = 0
+            continue
+        gap += 1
+        if i is None or gap > SAFETY_MAX_GAP:
+            chars = sum(len(page.lines[k]) for k in run)
+            if chars > best_chars:
+                best, best_chars = run, chars
+            run, gap = [], 0
+    return best

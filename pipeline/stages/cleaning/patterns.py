@@ -185,7 +185,10 @@ class CaptionVerb:
     def apply(self, page: Page) -> None:
         for i in page.body():
             line = page.lines[i]
-            if not ends_sentence(line) and CAPTION_VERB.search(line):
+            # a line of a hard-wrapped paragraph ends mid-sentence: it is no caption
+            if ends_sentence(line) or page.in_wrapped_paragraph(i):
+                continue
+            if CAPTION_VERB.search(line):
                 page.drop(i, self.name)
 
 

@@ -1,12 +1,11 @@
-"""Rules that judge a line by what surrounds it in the document, or in the corpus: repeats,
-comment threads, text said twice, teasers, common lines, a last sentence cut short."""
+"""Rules that judge a line by what surrounds it in the document: repeats, comment threads,
+text said twice, teasers, a last sentence cut short."""
 
 import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.stages.cleaning.blocks import LENGTH_LOW
 from pipeline.stages.cleaning.page import (
     FUNCTION_WORDS,
     Page,
@@ -152,19 +151,6 @@ class Excerpt:
 
 
 @dataclass(frozen=True, slots=True)
-class CommonLine:
-    name: str = "common_line"
-    reason: str = "a line found in many documents of the corpus is site furniture, not news"
-
-    def apply(self, page: Page) -> None:
-        if not page.common_lines:
-            return
-        for i in page.body():
-            if line_key(page.lines[i]) in page.common_lines:
-                page.drop(i, self.name)
-
-
-@dataclass(frozen=True, slots=True)
 class CommentThread:
     name: str = "comments"
     reason: str = "readers' comments under the article are not the article"
@@ -176,7 +162,8 @@ class CommentThread:
             return
         # The thread follows the article: its first byline comes after some prose; bylines
         # above any prose are a "recent comments" box, and only they go.
-        prose = next((i for i in body if _is_prose(page.lines[i])), None)
+        low = page.params.length_low
+        prose = next((i for i in body if _is_prose(page.lines[i], low)), None)
         after = [i for i in markers if prose is not None and i > prose]
         start = _thread_header(page, after[0]) if len(after) >= COMMENT_MIN_MARKERS else None
         for i in body:
@@ -184,8 +171,8 @@ class CommentThread:
                 page.drop(i, self.name)
 
 
-def _is_prose(line: str) -> bool:
-    return len(line) >= LENGTH_LOW and ends_sentence(line)
+def _is_prose(line: str, length_low: int) -> bool:
+    return len(line) >= length_low and ends_sentence(line)
 
 
 def _is_comment_marker(line: str) -> bool:

@@ -1,10 +1,9 @@
-"""Near duplicates: a MinHash of each document's word shingles, LSH banding for candidates,
-kept when the estimated Jaccard similarity is at least NEAR_DUP_JACCARD."""
+"""Near duplicates: a MinHash of each text's word shingles, LSH band keys for candidates (the
+lake joins them), kept when the estimated Jaccard similarity is at least NEAR_DUP_JACCARD."""
 
 import hashlib
 
 import numpy as np
-import polars as pl
 
 # Word shingles of 5: long enough that two unrelated news texts share almost none (shared
 # stock phrases are 2-4 words), short enough that an edited word only removes 5 shingles.
@@ -55,54 +54,20 @@ def shingle_hashes(words: list[str], hashes: dict[str, int]) -> np.ndarray:
     return np.unique((combined ^ (combined >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
 
 
-def near_duplicate_pairs(
-    signatures: pl.DataFrame, focus: frozenset[str] | None, exclude: set[tuple[str, str]]
-) -> dict[tuple[str, str], float]:
-    """Pairs whose estimated shingle Jaccard is at least NEAR_DUP_JACCARD.
-
-    LSH: a pair is a candidate when its signatures agree on all LSH_ROWS values of at least
-    one of LSH_BANDS bands (the banding datasketch's MinHashLSH chooses for LSH_THRESHOLD),
-    found by a join on (band, values); then the estimate is checked.
-    """
-    signed = signatures.filter(pl.col("minhash").is_not_null()).sort("doc_id")
-    ids = signed["doc_id"].to_list()
-    matrix = np.frombuffer(b"".join(signed["minhash"].to_list()), dtype=np.uint32)
-    matrix = matrix.reshape(len(ids), NUM_PERM)
-    candidates = band_candidates(matrix, [focus is None or doc_id in focus for doc_id in ids])
-    a, b = candidates[:, 0], candidates[:, 1]
-    jaccard = (matrix[a] == matrix[b]).mean(axis=1) if len(a) else np.zeros(0)
-    found = {
-        (ids[i], ids[j]): float(score)
-        for i, j, score in zip(a.tolist(), b.tolist(), jaccard.tolist(), strict=True)
-        if score >= NEAR_DUP_JACCARD and (ids[i], ids[j]) not in exclude
-    }
-    return dict(sorted(found.items()))
+def band_keys(signature: np.ndarray) -> np.ndarray:
+    """The LSH_BANDS keys of one signature: each band's LSH_ROWS values packed into one
+    64-bit number. Two texts are near-duplicate candidates when one key of the same band is
+    equal (a collision of two different bands' packing only adds a candidate, which the
+    Jaccard check then drops)."""
+    bands = signature[: LSH_BANDS * LSH_ROWS].astype(np.uint64).reshape(LSH_BANDS, LSH_ROWS)
+    high = (bands[:, 0] << np.uint64(32)) | bands[:, 1]
+    low = (bands[:, 2] << np.uint64(32)) | bands[:, 3]
+    return high ^ (low * _SHINGLE_MULTIPLIER)
 
 
-def band_candidates(matrix: np.ndarray, chosen: list[bool]) -> np.ndarray:
-    """Row-index pairs (i < j), one side chosen, equal on every value of at least one band."""
-    bands = matrix[:, : LSH_BANDS * LSH_ROWS].reshape(len(matrix), LSH_BANDS, LSH_ROWS)
-    keys = pl.DataFrame(
-        {
-            "row": np.repeat(np.arange(len(matrix), dtype=np.int64), LSH_BANDS),
-            "band": np.tile(np.arange(LSH_BANDS, dtype=np.int16), len(matrix)),
-            **{f"v{k}": bands[:, :, k].ravel() for k in range(LSH_ROWS)},
-        }
-    ).with_columns(chosen=pl.Series(np.repeat(np.array(chosen, dtype=bool), LSH_BANDS)))
-    on = ["band", *(f"v{k}" for k in range(LSH_ROWS))]
-    pairs = (
-        keys.filter("chosen")
-        .join(keys, on=on, suffix="_o")
-        # a pair of two chosen rows is met from both sides: keep it once, from the lower row
-        .filter(
-            (pl.col("row") != pl.col("row_o"))
-            & ~(pl.col("chosen_o") & (pl.col("row_o") < pl.col("row")))
-        )
-        .select(i=pl.min_horizontal("row", "row_o"), j=pl.max_horizontal("row", "row_o"))
-        .unique()
-        .sort("i", "j")
-    )
-    return pairs.to_numpy().reshape(-1, 2)
+def jaccard(signature_a: np.ndarray, signature_b: np.ndarray) -> float:
+    """The Jaccard similarity of two shingle sets, estimated from their signatures."""
+    return float((signature_a == signature_b).mean())
 
 
 def minhash(shingles: np.ndarray) -> np.ndarray:

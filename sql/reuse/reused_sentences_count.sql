@@ -1,2 +1,0 @@
--- Aligned sentence pairs of the reported pairs.
-SELECT count(*) FROM reused_sentences

@@ -1,2 +1,0 @@
--- The signatures the last pass kept, one row per document.
-SELECT * FROM reuse_signatures

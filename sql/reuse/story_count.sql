@@ -1,0 +1,2 @@
+-- Stories: groups of documents linked by reuse.
+SELECT count(DISTINCT cluster_id) FROM reuse_clusters
