@@ -1,7 +1,7 @@
 """Bare spaCy: `nlp.pipe` over texts in fresh processes, no storage; the benchmark's yardstick.
 
 This module imports only what a parse needs, so that a bare process started single-threaded
-(see `pipeline.run.executors.single_threaded_children`) stays so: DuckDB or Dagster would start
+(see `pipeline.run.supervised.single_threaded_children`) stays so: DuckDB or Dagster would start
 threads of their own at import.
 """
 
@@ -16,7 +16,7 @@ from spacy.attrs import IS_PUNCT
 from spacy.tokens import Doc
 
 from pipeline.run.batches import NLP_BATCH_SIZE
-from pipeline.run.executors import single_threaded_children, thread_count
+from pipeline.run.supervised import single_threaded_children, thread_count
 from pipeline.stages.annotate import load_model
 
 PROGRESS_EVERY = 10.0  # seconds between progress lines of the first process

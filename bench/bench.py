@@ -248,7 +248,7 @@ def _single_threaded_passes(
     texts: list[str], model: str, workers: int, say: Callable[[str], None]
 ) -> tuple[BarePass, BarePass]:
     """Bare spaCy in processes started as the pipeline starts its workers, N at once and then
-    one: the workers' own yardstick (see `pipeline.run.executors.single_threaded_children`)."""
+    one: the workers' own yardstick (see `pipeline.run.supervised.single_threaded_children`)."""
     say(f"3/6 bare spaCy in single-threaded processes, as the workers run: {workers} at once, "
         "then one")  # fmt: skip
     many = bare_spacy(texts, model, processes=workers, single_threaded=True)

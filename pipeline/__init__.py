@@ -10,7 +10,7 @@ __all__ = ["connect"]
 
 def __getattr__(name: str) -> object:
     # Imported on first use: a worker process that only parses never loads DuckDB, which
-    # starts a thread at import (see `pipeline.run.executors.single_threaded_children`).
+    # starts a thread at import (see `pipeline.run.supervised.single_threaded_children`).
     if name == "connect":
         from pipeline.lake.connection import connect
 

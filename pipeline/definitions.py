@@ -18,12 +18,13 @@ from pipeline.assets.report import corpus_report
 from pipeline.assets.resources import FolderResource
 from pipeline.assets.reuse import text_reuse
 from pipeline.assets.search import search_index
-from pipeline.assets.source import observe_seeds_sensor, seed_files
+from pipeline.assets.source import observe_seeds_sensor, seed_files, sensor_status
 from pipeline.lake import Lake
 from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
 
 ASSETS = [seed_files, corpus_shards, aggregates, text_reuse, search_index, corpus_report]
+UI_HOLDER = "a Dagster run (from the UI or a schedule)"
 RANGE_TAGS = {
     "dagster/asset_partition_range_start": ALL_SHARDS.start,
     "dagster/asset_partition_range_end": ALL_SHARDS.end,
@@ -59,13 +60,16 @@ def daily_refresh() -> dg.RunRequest:
     )
 
 
-def automation_sensor(interval_seconds: int) -> dg.AutomationConditionSensorDefinition:
+def automation_sensor(
+    interval_seconds: int, *, running: bool = True
+) -> dg.AutomationConditionSensorDefinition:
     """Evaluates every asset's automation condition (new data upstream, changed code) and
-    launches the runs it asks for; on from the start, unlike Dagster's implicit one."""
+    launches the runs it asks for; on from the start (unless `running` is false), unlike
+    Dagster's implicit one."""
     return dg.AutomationConditionSensorDefinition(
         "corpus_automation",
         target=dg.AssetSelection.all(),
-        default_status=dg.DefaultSensorStatus.RUNNING,
+        default_status=sensor_status(running),
         minimum_interval_seconds=interval_seconds,
         description=f"Every {interval_seconds} s, request the shards whose files changed, then "
         "the aggregates, text reuse and report (CORPUS_AUTOMATION_SECONDS).",
@@ -76,14 +80,15 @@ def resources(
     settings: Settings, *, lake: Lake | None = None, workers: Workers | None = None
 ) -> dict[str, object]:
     """The folder, the lake and the workers; `corpus run` passes the lake it holds and the
-    workers it started, the UI gets fresh ones that open and start on first use."""
+    workers it started, the UI gets fresh ones that open and start on first use (each of its
+    steps, a process of its own, waits for the lake's writer lock: pipeline/lake/lock.py)."""
     return {
         "folder": FolderResource(
             seeds_dir=str(settings.seeds_dir),
             max_bytes=settings.max_bytes,
             cleaning_params=settings.cleaning.to_json(),
         ),
-        "lake": lake or Lake(settings.data_dir),
+        "lake": lake or Lake(settings.data_dir, holder=UI_HOLDER, wait_seconds=settings.lock_wait),
         "nlp": workers or workers_for(settings),
     }
 
@@ -106,8 +111,8 @@ def build_definitions(
         jobs=[corpus_job, observe_job],
         schedules=[daily_refresh],
         sensors=[
-            observe_seeds_sensor(settings.observe_seconds),
-            automation_sensor(settings.automation_seconds),
+            observe_seeds_sensor(settings.observe_seconds, running=settings.automation),
+            automation_sensor(settings.automation_seconds, running=settings.automation),
         ],
         resources=resources(settings, lake=lake, workers=workers),
         # one step after another in one process: the corpus, aggregate and reuse steps write

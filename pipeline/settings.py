@@ -20,6 +20,9 @@ COMPACT_ABOVE_FILES = 200
 # dropped into the folder is in the tables about one look, one evaluation and one run later.
 OBSERVE_SECONDS = 30
 AUTOMATION_SECONDS = 10
+# How long a step of a Dagster UI run (or of its schedule) waits for the lake's writer lock
+# while another run writes (a `corpus run`, another step): the length of a long run.
+LOCK_WAIT_SECONDS = 2 * 3600
 REPORT_FILE = "report.html"  # `corpus report` and the corpus_report asset write DATA/report.html
 KWIC_WIDTH = 40  # characters of context either side of a keyword in `corpus kwic`
 # spaCy's max_length: a text longer than this is kept as an `ok` document but not annotated
@@ -40,15 +43,18 @@ class Settings:
     ray_address: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_docs: int = DEFAULT_BATCH_DOCS
+    lock_wait: float = LOCK_WAIT_SECONDS
     cleaning: CleaningParams = DEFAULT_PARAMS  # `corpus eval-cleaning` tries others
     observe_seconds: int = OBSERVE_SECONDS
+    automation: bool = True  # CORPUS_AUTOMATION=off: the UI's sensors start stopped
     automation_seconds: int = AUTOMATION_SECONDS
 
 
 def from_environment() -> Settings:
     """CORPUS_SEEDS, CORPUS_DATA, CORPUS_MODEL, CORPUS_WORKERS, CORPUS_MAX_BYTES,
-    CORPUS_BATCH_DOCS, CORPUS_OBSERVE_SECONDS, CORPUS_AUTOMATION_SECONDS and RAY_ADDRESS,
-    where set."""
+    CORPUS_BATCH_DOCS, CORPUS_OBSERVE_SECONDS, CORPUS_AUTOMATION_SECONDS, CORPUS_AUTOMATION,
+    CORPUS_LOCK_WAIT
+    (seconds) and RAY_ADDRESS, where set."""
     env = os.environ
     return Settings(
         seeds_dir=Path(env.get("CORPUS_SEEDS", PROJECT_DIR / "seeds")).resolve(),
@@ -61,7 +67,9 @@ def from_environment() -> Settings:
         max_bytes=int(env.get("CORPUS_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
         batch_docs=int(env.get("CORPUS_BATCH_DOCS", str(DEFAULT_BATCH_DOCS))),
         observe_seconds=int(env.get("CORPUS_OBSERVE_SECONDS", str(OBSERVE_SECONDS))),
+        automation=env.get("CORPUS_AUTOMATION", "on").lower() not in {"off", "0", "false"},
         automation_seconds=int(env.get("CORPUS_AUTOMATION_SECONDS", str(AUTOMATION_SECONDS))),
+        lock_wait=float(env.get("CORPUS_LOCK_WAIT", str(LOCK_WAIT_SECONDS))),
     )
 
 

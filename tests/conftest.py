@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.poison import PoisonModel, build_poison_model
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
@@ -33,3 +35,10 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def poison_model(tmp_path_factory: pytest.TempPathFactory) -> PoisonModel:
+    """A tokenizer-only spaCy pipeline whose component kills its process on a marked text
+    (tests/poison.py)."""
+    return build_poison_model(tmp_path_factory.mktemp("poison"))

@@ -68,7 +68,7 @@ def aggregates(
     than `compact_above_files` (200) Parquet files are live (each batch commit adds a few), or
     always when `maintain` is set (the daily schedule). Every table's row count and preview are
     published either way."""
-    with lake.writer() as writer:
+    with lake.writer(waiting=context.log.info) as writer:
         fresh = not is_current(writer)
         clock = time.perf_counter()
         if fresh:

@@ -35,10 +35,12 @@ SPECS = [
 
 
 @dg.multi_asset_check(specs=SPECS)
-def table_checks(lake: dg.ResourceParam[Lake]) -> Iterator[dg.AssetCheckResult]:
+def table_checks(
+    context: dg.AssetCheckExecutionContext, lake: dg.ResourceParam[Lake]
+) -> Iterator[dg.AssetCheckResult]:
     """Run every check over the documents processed since the last checks (all of them the
     first time), then remember when that was: a run's checks cost what it changed."""
-    with lake.writer() as reader:
+    with lake.writer(waiting=context.log.info) as reader:
         state = reader.row("lake/derived_state", [CHECKED])
         since = datetime.fromisoformat(state[0]) if state else None
         latest = reader.row("checks/latest_processed")[0]

@@ -82,7 +82,7 @@ def corpus_shards(
     started = time.perf_counter()
     reporter = _Reporter(context, config.show_progress)
     timings = Timings()
-    with lake.writer() as writer:
+    with lake.writer(waiting=context.log.info) as writer:
         record_cleaning_rules(writer, rule_reasons())
         report = sync(
             writer,

@@ -68,14 +68,16 @@ class ReuseConfig(dg.Config):
 
 
 @dg.multi_asset(specs=SPECS)
-def text_reuse(config: ReuseConfig, lake: dg.ResourceParam[Lake]) -> Iterator[dg.MaterializeResult]:
+def text_reuse(
+    context: dg.AssetExecutionContext, config: ReuseConfig, lake: dg.ResourceParam[Lake]
+) -> Iterator[dg.MaterializeResult]:
     """Find exact copies, near duplicates, rewrites and partial reuse, their passages and
     stories. Only documents new or changed since the last pass are compared with the corpus;
     their rows are replaced and the rest kept, in one transaction."""
     clock = time.perf_counter()
     compared = new_texts = removed = 0
     full = False
-    with lake.writer() as writer:
+    with lake.writer(waiting=context.log.info) as writer:
         stamp = writer.files_fingerprint(REUSE_VERSION)
         if config.full or not writer.is_up_to_date("text_reuse", stamp):
             state = ("text_reuse", stamp)

@@ -37,15 +37,21 @@ def shard_observations(versions: Mapping[str, str]) -> list[dg.AssetObservation]
     ]
 
 
-def observe_seeds_sensor(interval_seconds: int) -> dg.SensorDefinition:
-    """A sensor, on from the start, that looks at the folder every `interval_seconds` and
-    records a new data version for each shard whose files changed since its last look: the
-    automation then requests exactly those shards. It launches no run itself."""
+def sensor_status(running: bool) -> dg.DefaultSensorStatus:
+    """How a sensor starts on an instance that never switched it: on, or off for
+    CORPUS_AUTOMATION=off (a user who runs only from the command line or a test)."""
+    return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
+
+
+def observe_seeds_sensor(interval_seconds: int, *, running: bool = True) -> dg.SensorDefinition:
+    """A sensor, on from the start (unless `running` is false), that looks at the folder every
+    `interval_seconds` and records a new data version for each shard whose files changed since
+    its last look: the automation then requests exactly those shards. It launches no run itself."""
 
     @dg.sensor(
         name="observe_seeds",
         minimum_interval_seconds=interval_seconds,
-        default_status=dg.DefaultSensorStatus.RUNNING,
+        default_status=sensor_status(running),
         asset_selection=[seed_files.key],
         description=f"Every {interval_seconds} s, stat the seeds folder and record the data "
         "version of each shard whose files were added, changed or deleted "

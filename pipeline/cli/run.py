@@ -3,6 +3,7 @@ local instance, with a summary at the end."""
 
 import argparse
 import contextlib
+import re
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,10 @@ from pipeline.run.executors import Workers
 from pipeline.settings import Settings, from_environment
 
 EXAMPLE_QUERY = "top_entities"
+# Errors whose message says all a user needs: what happened and what to do.
+USER_ERRORS = frozenset(
+    {"CatalogError", "DiskFullError", "LakeBusyError", "WorkerDeathsError", "WorkerStartError"}
+)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -36,13 +41,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    return _run(settings_from(args), maintain=args.maintain)
+    return _run(settings_from(args), "`corpus run`", maintain=args.maintain)
 
 
 def backfill(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     files = [_relative(settings.seeds_dir, name) for name in args.files]
-    return _run(settings, maintain=args.maintain, force_all=args.all, force=files)
+    holder = "`corpus backfill`"
+    return _run(settings, holder, maintain=args.maintain, force_all=args.all, force=files)
 
 
 def _relative(seeds: Path, name: str) -> str:
@@ -56,11 +62,17 @@ def _relative(seeds: Path, name: str) -> str:
 
 
 def _run(
-    settings: Settings, *, maintain: bool, force_all: bool = False, force: list | None = None
+    settings: Settings,
+    holder: str,
+    *,
+    maintain: bool,
+    force_all: bool = False,
+    force: list | None = None,
 ) -> int:
-    lake, workers = Lake(settings.data_dir), workers_for(settings)
+    lake, workers = Lake(settings.data_dir, holder=holder), workers_for(settings)
     with contextlib.ExitStack() as stack:
-        try:  # held for the whole run: a second run refuses before Dagster starts anything
+        # held for the whole run: a second one refuses at once, before Dagster starts anything
+        try:
             stack.enter_context(lake.hold())
         except LakeBusyError as error:
             raise UserError(str(error)) from None
@@ -104,7 +116,9 @@ def execute(
             "aggregates": {"config": {"maintain": maintain}},
             "text_reuse": {"config": {"full": force_all}},
         },
-        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        # A failed step is told in one line (`_failure`); its traceback stays in the run's
+        # record, in the Dagster UI, instead of filling the terminal.
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
     folder = definitions.resources["folder"]
 
@@ -124,13 +138,19 @@ def execute(
 
 
 def _failure(result: dg.ExecuteInProcessResult) -> str:
+    """The failed step's error in one line: the message alone for the errors a user can act
+    on, else its last line and where the whole error is."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error is not None:
             error = event.step_failure_data.error
             while error.cause is not None:  # Dagster wraps the asset's own exception
                 error = error.cause
-            message = error.message.strip().splitlines()
-            return message[-1] if message else "a step failed"
+            lines = error.message.strip().splitlines() or ["a step failed"]
+            message = lines[-1].removeprefix(f"{error.cls_name}: ")
+            message = re.sub(rf"^[\w.]+\.{error.cls_name}: ", "", message)
+            if error.cls_name in USER_ERRORS:
+                return message
+            return f"{message} (the whole error: run {result.run_id} in the Dagster UI)"
     return "the run failed"
 
 

@@ -1,8 +1,11 @@
 """The lake: one DuckLake (SQLite catalog + Parquet files) under the data folder, and the only
 part of the project that speaks DuckDB.
 
-- connection.py: DuckDB with the extensions loaded from their packages, the lake attached;
-- store.py: `Lake` (one writer at a time, readers at any time), `LakeReader`, `LakeWriter`;
+- catalog.py: the catalog file checked before DuckLake attaches it;
+- connection.py: DuckDB with the extensions loaded from their packages, the lake attached
+  (read-only connections sandboxed to the lake's files);
+- lock.py: the writer lock; store.py: `Lake` (one writer at a time, readers at any time),
+  `LakeReader`, `LakeWriter`; space.py: a full disk told apart;
 - documents.py: a batch's rows written in one transaction, deletions, the `files` state;
 - lines.py: the corpus's short lines and their counts (corpus-level boilerplate);
 - aggregates.py, reuse.py: the derived tables; maintenance.py: compaction;
@@ -11,11 +14,14 @@ part of the project that speaks DuckDB.
 Every statement is a file under sql/ (see sql.py).
 """
 
+from pipeline.lake.catalog import CatalogError, NoLakeError
 from pipeline.lake.connection import Error as LakeError
-from pipeline.lake.connection import NoLakeError, SnapshotError, connect
-from pipeline.lake.store import Lake, LakeBusyError, LakeReader, LakeWriter
+from pipeline.lake.connection import SnapshotError, connect
+from pipeline.lake.lock import LakeBusyError
+from pipeline.lake.store import Lake, LakeReader, LakeWriter
 
 __all__ = [
+    "CatalogError",
     "Lake",
     "LakeBusyError",
     "LakeError",

@@ -1,5 +1,13 @@
 """Connections: DuckDB with the lake's extensions loaded from their packages (never
-downloaded), the lake attached as `lake` and selected, so tables have plain names."""
+downloaded), the lake attached as `lake` and selected, so tables have plain names.
+
+A read-only connection (`connect`: users' SQL, notebooks, the explore commands) sees the lake
+and nothing else on the machine: once the lake is attached, DuckDB may open only the lake's
+data files (`allowed_directories`), nothing else (`enable_external_access = false`: no
+read_text, read_csv, glob, COPY, ATTACH of other files, INSTALL or LOAD), and those settings
+are locked. The sqlite extension the catalog needs ignores them; pipeline/lake/query.py
+refuses its functions in users' queries.
+"""
 
 import importlib.util
 import os
@@ -7,10 +15,16 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.lake.catalog import (
+    DATA_SUBDIR,
+    CatalogError,
+    NoLakeError,
+    catalog_path,
+    check_catalog,
+    roll_back_journal,
+)
 from pipeline.lake.sql import statement
 
-CATALOG_FILE = "catalog.sqlite"
-DATA_SUBDIR = "lake"
 # Extensions are loaded by path from their PyPI packages: nothing is ever downloaded.
 EXTENSION_PACKAGES = {
     "sqlite_scanner": "duckdb_extension_sqlite_scanner",
@@ -27,10 +41,8 @@ OFFLINE_CONFIG = {
 NO_SNAPSHOT = "No snapshot found at version"  # DuckLake's error for a missing SNAPSHOT_VERSION
 Connection = duckdb.DuckDBPyConnection
 Error = duckdb.Error
-
-
-class NoLakeError(RuntimeError):
-    """The data folder holds no lake yet."""
+# What SQLite says, through DuckLake, when a read-only attach meets a killed writer's journal.
+HOT_JOURNAL = "attempt to write a readonly database"
 
 
 class SnapshotError(NoLakeError):
@@ -58,37 +70,70 @@ def duck(
     return con
 
 
-def catalog_path(data_dir: Path) -> Path:
-    return Path(data_dir) / CATALOG_FILE
-
-
 def attach(
     data_dir: Path, *, read_only: bool, snapshot: int | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A connection with the lake attached as `lake` and selected; with `snapshot`, the lake
-    as it was at that snapshot (read-only)."""
+    """A connection with the lake attached as `lake` and selected (its catalog checked first,
+    see pipeline/lake/catalog.py); with `snapshot`, the lake as it was at that snapshot
+    (read-only)."""
     data_dir = Path(data_dir).resolve()
-    if read_only and not catalog_path(data_dir).exists():
-        raise NoLakeError(f"no data in {data_dir} yet: run `corpus run` first")
+    check_catalog(data_dir, create=not read_only)
     data_dir.mkdir(parents=True, exist_ok=True)
-    con = duck("sqlite_scanner", "ducklake")
-    target = quote(f"ducklake:sqlite:{catalog_path(data_dir)}")
-    # Data files are stored relative to the data path: naming it on every attach keeps a lake
-    # readable after its folder is moved or copied.
-    options = f"DATA_PATH {quote(str(data_dir / DATA_SUBDIR) + os.sep)}, OVERRIDE_DATA_PATH true"
+    options = f"DATA_PATH {quote(data_path(data_dir))}, OVERRIDE_DATA_PATH true"
     if read_only:
         options += ", READ_ONLY"
     if snapshot is not None:
         options += f", SNAPSHOT_VERSION {_snapshot_id(snapshot)}"
+    con = duck("sqlite_scanner", "ducklake")
     try:
-        con.execute(f"ATTACH {target} AS lake ({options})")
-    except duckdb.InvalidInputException as error:
+        _attach_lake(con, data_dir, options, read_only=read_only)
+    except duckdb.Error as error:
         con.close()
-        if snapshot is None or NO_SNAPSHOT not in str(error):
-            raise
-        raise SnapshotError(_missing_snapshot(data_dir, snapshot)) from None
+        if snapshot is not None and NO_SNAPSHOT in str(error):
+            raise SnapshotError(_missing_snapshot(data_dir, snapshot)) from None
+        raise _catalog_error(error, data_dir) from None
     con.execute("USE lake")
     return con
+
+
+def _attach_lake(con: Connection, data_dir: Path, options: str, *, read_only: bool) -> None:
+    # Data files are stored relative to the data path: naming it on every attach (in
+    # `options`) keeps a lake readable after its folder is moved or copied.
+    target = f"ATTACH {quote(f'ducklake:sqlite:{catalog_path(data_dir)}')} AS lake ({options})"
+    try:
+        con.execute(target)
+    except duckdb.Error as error:
+        if not (read_only and HOT_JOURNAL in str(error)):
+            raise
+        # a writer killed mid-commit between the check and the attach: roll back, once more
+        roll_back_journal(catalog_path(data_dir))
+        con.execute(target)
+
+
+def _catalog_error(error: duckdb.Error, data_dir: Path) -> Exception:
+    """SQLite's words for a damaged file, as the catalog check words them; else the error."""
+    message = str(error)
+    if "malformed" in message or "not a database" in message:
+        return CatalogError(
+            f"{catalog_path(data_dir)} is damaged ({message.strip().splitlines()[0]}): restore "
+            f"it from a backup, or move {data_dir} away and run `corpus run` to rebuild the "
+            "lake from the folder"
+        )
+    return error
+
+
+def data_path(data_dir: Path) -> str:
+    """The folder of the lake's data files, as DuckDB is told it (with a trailing slash)."""
+    return str(Path(data_dir) / DATA_SUBDIR) + os.sep
+
+
+def sandbox(con: Connection, data_dir: Path) -> None:
+    """From now on this connection reads the lake's data files and nothing else on the
+    machine, for good. Call it after everything is attached and loaded: the catalog and the
+    extensions stay usable, new files and extensions do not."""
+    con.execute(f"SET allowed_directories = [{quote(data_path(data_dir))}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 def _snapshot_id(snapshot: int) -> int:
@@ -116,6 +161,10 @@ def quote(text: str) -> str:
 
 
 def connect(data_dir: Path | str = "data", at: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only DuckDB connection to the lake, tables reachable by their plain names; `at`:
-    the lake as it was at that snapshot (`corpus snapshots` lists them), or SnapshotError."""
-    return attach(Path(data_dir), read_only=True, snapshot=at)
+    """A read-only DuckDB connection to the lake, tables reachable by their plain names, that
+    can read nothing else on the machine (see the module's docstring); `at`: the lake as it
+    was at that snapshot (`corpus snapshots` lists them), or SnapshotError."""
+    data_dir = Path(data_dir).resolve()
+    con = attach(data_dir, read_only=True, snapshot=at)
+    sandbox(con, data_dir)
+    return con

@@ -1,7 +1,8 @@
 """The lake under one data folder: readers that see a committed snapshot, and one writer.
 
-A writer holds an exclusive file lock on DATA/.writer.lock, so a second writer refuses at the
-start instead of failing at COMMIT; readers attach read-only and never wait. `Lake.hold()`
+A writer holds the folder's writer lock (pipeline/lake/lock.py), so a second writer refuses
+(or waits) at the start instead of failing at COMMIT; readers attach read-only and never
+wait. `Lake.hold()`
 keeps the lock and one writer connection across many `writer()` blocks: the steps of one
 `corpus run` share it (attaching loads two extensions, ~0.2 s). That state lives in the
 `Lake` object, which the command line hands to the Dagster assets as a resource.
@@ -11,12 +12,10 @@ commit message: author `corpus`, a message, and as extra info a JSON object with
 version and the files added, changed and deleted): `corpus snapshots` lists them.
 """
 
-import fcntl
 import json
-import os
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +23,14 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from pipeline.lake.connection import Connection, attach, connect
-from pipeline.lake.sql import for_table, statement
+from pipeline.lake.catalog import DATA_SUBDIR, catalog_path
+from pipeline.lake.connection import Connection, Error, attach, connect
+from pipeline.lake.lock import writer_lock
+from pipeline.lake.space import full_disk
+from pipeline.lake.sql import compose, for_table, statement
 from pipeline.schema import AGGREGATE_TABLES, BASE_TABLES
 from pipeline.versions import code_version
 
-LOCK_FILE = ".writer.lock"
 Params = Mapping[str, object] | list | None
 COMMIT_AUTHOR = "corpus"
 # DuckDB's names for the types of our declared columns, the only text put in an ADD COLUMN
@@ -52,8 +53,7 @@ class Stamp:
         return f"{where}, {label} {versions}"
 
 
-class LakeBusyError(RuntimeError):
-    """Another process is writing to the same data folder."""
+Waiting = Callable[[str], None] | None
 
 
 class LakeReader:
@@ -96,11 +96,15 @@ class LakeReader:
 
 class LakeWriter(LakeReader):
     """The single writer's connection (its lock held): statements that change the lake.
-    With a `code_version`, every commit records what it did (see the module docstring)."""
+    With a `code_version`, every commit records what it did (see the module docstring);
+    `data_dir` names the disks a failed write is checked against (pipeline/lake/space.py)."""
 
-    def __init__(self, con: Connection, *, code_version: str | None = None) -> None:
+    def __init__(
+        self, con: Connection, data_dir: Path | None = None, *, code_version: str | None = None
+    ) -> None:
         super().__init__(con)
         self.code_version = code_version
+        self._places = [] if data_dir is None else [data_dir / DATA_SUBDIR, catalog_path(data_dir)]
 
     def execute(self, name: str, params: Params = None, **tables: str) -> None:
         """Run sql/<name>.sql; `tables` fill in its `{table}`-style names."""
@@ -110,15 +114,29 @@ class LakeWriter(LakeReader):
     @contextmanager
     def transaction(self, what: str | None = None) -> Iterator[None]:
         """One DuckLake commit (one snapshot) for everything done inside, or nothing at all;
-        `what` it did is recorded with it (`describe` inside says more)."""
+        `what` it did is recorded with it (`describe` inside says more). A failure for want of
+        disk space is a DiskFullError. A failed COMMIT is not retried: DuckLake has ended the
+        transaction by then, and the catalog is as before it."""
         self.con.execute("BEGIN")
         try:
             self.describe(what)
             yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as error:
+            with suppress(Error):  # a failed write may have ended the transaction already
+                self.con.execute("ROLLBACK")
+            self._raise_if_disk_full(error)
             raise
-        self.con.execute("COMMIT")
+        try:
+            self.con.execute("COMMIT")
+        except Error as error:
+            self._raise_if_disk_full(error)
+            raise
+
+    def _raise_if_disk_full(self, error: BaseException) -> None:
+        if isinstance(error, (Error, OSError)):
+            full = full_disk(error, self._places)
+            if full is not None:
+                raise full from None  # its message says all; the cause would hide it
 
     def describe(
         self, what: str | None, *, added: int = 0, changed: int = 0, deleted: int = 0
@@ -145,8 +163,11 @@ class LakeWriter(LakeReader):
         self.con.execute("SET threads = 1")
         try:
             yield
-        finally:
-            self.con.execute(f"SET threads = {threads}")
+        except BaseException:
+            with suppress(Error):  # a connection broken by the failure must not hide it
+                self.con.execute(f"SET threads = {threads}")
+            raise
+        self.con.execute(f"SET threads = {threads}")
 
     @contextmanager
     def registered(self, name: str, table: pa.Table) -> Iterator[str]:
@@ -154,8 +175,16 @@ class LakeWriter(LakeReader):
         self.con.register(name, table)
         try:
             yield name
-        finally:
-            self.con.unregister(name)
+        except BaseException:
+            with suppress(Error):  # a connection broken by the failure must not hide it
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
+
+    def from_query(self, form: str, table: str, query: str, params: Params = None) -> None:
+        """Run one of the lake/*_as / insert_query forms with sql/<query>.sql as its query:
+        a table made from it, or its rows appended to `table`."""
+        self.con.execute(compose(form, statement(query), table=table), params)
 
     def run(self, text: str, params: Params = None) -> None:
         """A statement already composed from sql/ (see lake/sql.py `compose` and `fill`)."""
@@ -227,21 +256,31 @@ class LakeWriter(LakeReader):
 
 
 class Lake:
-    """The lake under a data folder: read-only readers at any time, one writer at a time."""
+    """The lake under a data folder: read-only readers at any time, one writer at a time.
+    `holder` says who writes, to the one the lock turns away; `wait_seconds` is how long a
+    writer waits for the lock before it gives up (0: it refuses at once)."""
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(
+        self, data_dir: Path | str, *, holder: str = "a writer", wait_seconds: float = 0.0
+    ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self.holder = holder
+        self.wait_seconds = wait_seconds
         self._held = False
         self._writer: LakeWriter | None = None
 
     @contextmanager
-    def hold(self) -> Iterator[None]:
-        """Hold the writer lock (refusing at once if another process has it) until the end
-        of the block; `writer()` inside shares one connection, closed when the block ends."""
+    def hold(self, waiting: Waiting = None) -> Iterator[None]:
+        """Hold the writer lock until the end of the block (LakeBusyError if another process
+        has it, at once or after `wait_seconds`, telling `waiting` meanwhile); `writer()`
+        inside shares one connection, closed when the block ends."""
         if self._held:
             yield
             return
-        with _exclusive_lock(self.data_dir):
+        lock = writer_lock(
+            self.data_dir, self.holder, wait_seconds=self.wait_seconds, waiting=waiting
+        )
+        with lock:
             self._held = True
             try:
                 yield
@@ -252,14 +291,14 @@ class Lake:
                     self._writer = None
 
     @contextmanager
-    def writer(self) -> Iterator[LakeWriter]:
+    def writer(self, waiting: Waiting = None) -> Iterator[LakeWriter]:
         """The single writer's connection: lock held, lake attached, base tables present."""
-        with self.hold():
+        with self.hold(waiting):
             if self._writer is None:
                 con = attach(self.data_dir, read_only=False)
                 # a run prints its own progress; DuckDB's bar would cut into it
                 con.execute("SET enable_progress_bar = false")
-                self._writer = LakeWriter(con, code_version=code_version())
+                self._writer = LakeWriter(con, self.data_dir, code_version=code_version())
                 self._writer.ensure_tables({**BASE_TABLES, **AGGREGATE_TABLES})
             yield self._writer
 
@@ -275,29 +314,6 @@ class Lake:
             yield LakeReader(con)
         finally:
             con.close()
-
-
-@contextmanager
-def _exclusive_lock(data_dir: Path) -> Iterator[None]:
-    """The data folder's exclusive writer lock, or LakeBusyError at once. The kernel drops
-    it when the process dies, however it dies."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_FILE, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LakeBusyError(
-                f"another `corpus run` is writing to {data_dir}; "
-                "wait for it to finish (readers such as `corpus sql` keep working)"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def missing_columns(reader: LakeReader, declared: Mapping[str, pa.Schema]) -> list[str]:

@@ -15,10 +15,18 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.schema import DOCUMENT_LINES, DOCUMENTS, FILES, REMOVED_LINES
+from pipeline.schema import (
+    DOCUMENT_LINES,
+    DOCUMENTS,
+    ENTITIES,
+    FILES,
+    REMOVED_LINES,
+    SENTENCES,
+    TOKENS,
+)
 from pipeline.stages.cleaning import DEFAULT_PARAMS, CleaningParams
 from pipeline.stages.document import Prepared, WorkItem, prepare
-from pipeline.stages.ingest import NotText, read_bytes, sha256
+from pipeline.stages.ingest import NotText, file_format, printable_name, read_bytes, sha256
 from pipeline.timing import Timings
 
 if TYPE_CHECKING:
@@ -137,6 +145,53 @@ def _tables(batch: PreparedBatch, annotations: "Annotations") -> dict[str, pa.Ta
         "entities": annotations.entities,
         "files": _files_table(work, batch.spec.code_version, now),
     }
+
+
+def split_batch(spec: BatchSpec) -> tuple[BatchSpec, BatchSpec] | None:
+    """The batch in two halves (each its own batch, with its own id), or None for one file."""
+    if len(spec.items) < 2:
+        return None
+    half = len(spec.items) // 2
+    return (
+        BatchSpec(spec.items[:half], spec.code_version, spec.max_bytes, spec.run_id),
+        BatchSpec(spec.items[half:], spec.code_version, spec.max_bytes, spec.run_id),
+    )
+
+
+def rejected_batch(spec: BatchSpec, reason: str) -> BatchResult:
+    """The rows of a batch whose files could not be processed at all: each file `rejected`
+    with `reason`, its content hash kept, so the next run leaves it alone until it changes.
+    Built where batches are given out, without the model (reading a file's bytes is safe)."""
+    work = tuple(_rejected(item, reason, spec.max_bytes) for item in spec.items)
+    now = datetime.now(UTC)
+    tables = {
+        "documents": pa.Table.from_pylist([p.document for p in work], schema=DOCUMENTS),
+        "removed_lines": REMOVED_LINES.empty_table(),
+        "sentences": SENTENCES.empty_table(),
+        "tokens": TOKENS.empty_table(),
+        "entities": ENTITIES.empty_table(),
+        "files": _files_table(work, spec.code_version, now),
+    }
+    return BatchResult(spec.batch_id, tables, _touched_table(()), len(work), 0)
+
+
+def _rejected(item: WorkItem, reason: str, max_bytes: int) -> Prepared:
+    raw = read_bytes(Path(item.path), max_bytes)
+    digest = "" if isinstance(raw, NotText) else sha256(raw)
+    document = dict.fromkeys(DOCUMENTS.names) | {
+        "doc_id": item.doc_id,
+        "path": printable_name(item.path),
+        "shard": item.shard,
+        "content_sha256": digest,
+        "n_bytes": item.n_bytes,
+        "format": file_format(item.doc_id),
+        "n_chars_raw": 0,
+        "n_chars_clean": 0,
+        "text": "",
+        "status": "rejected",
+        "reject_reason": reason,
+    }
+    return Prepared(item, digest, document, ())
 
 
 def warm_up(nlp: "Language") -> None:

@@ -17,7 +17,7 @@ from pipeline.lake.documents import (
 from pipeline.lake.lines import cleaned_with, common_lines, record_cleaned_with
 from pipeline.lake.store import LakeWriter
 from pipeline.run.batches import BatchResult, BatchSpec
-from pipeline.run.executors import Executor, InProcess
+from pipeline.run.executors import Executor
 from pipeline.run.plan import SyncOptions, plan
 from pipeline.run.recleaning import reclean_items
 from pipeline.stages.document import WorkItem
@@ -141,7 +141,7 @@ def sync(
 
     run_id = uuid.uuid4().hex
     # one process gains nothing from a split tail: it would only commit more often
-    split_tail = not isinstance(executor, InProcess)
+    split_tail = executor.parallel
     items = the_plan.items
     done, total = 0, len(items)
     for round_no in range(MAX_RECLEAN_ROUNDS + 1):

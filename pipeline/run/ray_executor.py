@@ -1,41 +1,44 @@
-"""Batches on an existing Ray cluster: the same `process_batch` as a local run, in a Ray Data
-actor pool (one spaCy model per actor), results streamed back to the one writer.
+"""Batches on an existing Ray cluster: the same `process_batch` as a local run, in a pool of
+Ray actors (one spaCy model per actor), results streamed back to the one writer.
 
-One row per BatchSpec goes in (the pickled spec), one row per BatchResult comes out (pickled:
-Arrow tables pickle as their buffers). Ray restarts a dead actor and runs its task again, so a
-batch may be delivered twice: the driver drops repeats within a run, and `write_batch` skips a
-batch_id already in the lake, so nothing is doubled either way.
+Plain actors and `ray.wait`, not Ray Data: Ray Data re-runs a task whose actor died as often as
+it is told to, so a batch that kills its worker every time was retried for ever (unlimited
+retries), or, with a finite count, failed the run and held back good batches. Here Ray restarts
+a dead actor (max_restarts=-1) but never re-runs its task (max_task_retries=0); the driver does,
+with the local runs' policy (pipeline/run/retries.py): the batch is run again whole once (its
+actor may have died with its node), then split until the file that kills it is alone and
+`rejected`. An actor gets work only once a ping with unlimited retries has come back: when a
+node dies, its actors fail "unavailable" a few times a second until Ray marks it dead (~10-15
+s), which must cost no retries. A batch is delivered once; `write_batch` would skip a batch_id
+already in the lake anyway.
 
-Only `pipeline.run.executors.make_executor` imports this module, and only when a Ray address is set:
-a local run never imports Ray.
+Only `pipeline.run.executors.Workers.executor` imports this module, and only when a Ray address
+is set: a local run never imports Ray.
 """
 
 import logging
 import os
-import pickle
 import socket
-import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-import pyarrow as pa
 import ray
-import ray.data
+from ray.actor import ActorHandle
+from ray.exceptions import RayActorError, RayTaskError
 from spacy.language import Language
 
 from pipeline.run.batches import BatchResult, BatchSpec, process_batch
+from pipeline.run.executors import Timed, merge_timings
+from pipeline.run.retries import Retries
+from pipeline.run.supervised import WorkerStartError
 from pipeline.stages.annotate import load_model
 from pipeline.timing import Timings
 from pipeline.versions import code_version
 
-# Retry a batch whose actor died for as long as it takes (Ray Data's own default, stated here
-# on purpose). A finite count was tried: when a node dies, its actor's tasks fail "actor
-# unavailable" a few times a second until Ray marks the node dead (~10-15 s), so 3 retries
-# were gone before the actor could move and the run failed; unlimited retries finished 20/20.
-# The price: a batch that kills its worker every time would be retried forever.
-TASK_RETRIES = -1
 CONNECT_SECONDS = 5.0
-PICKLE_PROTOCOL = 5  # out-of-band buffers: Arrow tables pickle without an extra copy
+# Ray's words for an actor whose constructor raised: restarting it would only raise again.
+CREATION_FAILED = "creation task"
 
 
 class CodeMismatchError(RuntimeError):
@@ -43,29 +46,20 @@ class CodeMismatchError(RuntimeError):
 
 
 class Annotator:
-    """The Ray Data callable: built once per actor, so the model loads once per actor."""
+    """A Ray actor: the model, loaded once per actor (and again when Ray restarts it)."""
 
     def __init__(self, model: str) -> None:
         self._nlp: Language = load_model(model)
         self._version = code_version()  # of the code this worker imported from its disk
 
-    def __call__(self, rows: pa.Table) -> pa.Table:
-        specs = [pickle.loads(blob) for blob in rows.column("spec").to_pylist()]
-        for spec in specs:
-            self._check_version(spec)
-        results = []
-        for spec in specs:
-            timings = Timings()
-            results.append((process_batch(spec, self._nlp, timings=timings), timings.seconds))
-        return pa.table(
-            {
-                "batch_id": pa.array([r.batch_id for r, _ in results], pa.string()),
-                "result": pa.array(
-                    [pickle.dumps(r, protocol=PICKLE_PROTOCOL) for r in results],
-                    pa.large_binary(),  # 64-bit offsets: no 2 GB cap on one block of results
-                ),
-            }
-        )
+    def ping(self) -> bool:
+        """Answers once the actor is up (its model loaded)."""
+        return True
+
+    def run(self, spec: BatchSpec) -> Timed:
+        self._check_version(spec)
+        timings = Timings()
+        return process_batch(spec, self._nlp, timings=timings), timings.seconds
 
     def _check_version(self, spec: BatchSpec) -> None:
         """Rows are labelled with the driver's code version: a node with other code (a stale
@@ -77,12 +71,18 @@ class Annotator:
             )
 
 
-class RayExecutor:
-    """Batches spread over an actor pool on the Ray cluster at `address`.
+# One CPU each; restarted when it dies, with its node or not; its tasks never re-run by Ray.
+RemoteAnnotator = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=0)(Annotator)
 
-    `workers` > 1 sets the pool size; otherwise the pool takes one actor per CPU of the
-    cluster. An actor lost with its node waits for room to restart while the others work on.
+
+class RayExecutor:
+    """Batches spread over actors on the Ray cluster at `address`.
+
+    `workers` > 1 sets the number of actors; otherwise one per CPU of the cluster. An actor
+    lost with its node waits for room to restart while the others work on.
     """
+
+    parallel = True
 
     def __init__(self, model: str, address: str, workers: int = 1) -> None:
         self._model = model
@@ -94,38 +94,68 @@ class RayExecutor:
         if not specs:
             return
         with connected(self._address):
-            dataset = self._dataset(specs)
-            delivered: set[str] = set()
-            # iter_rows streams: results arrive as actors finish, memory stays bounded.
-            for row in dataset.iter_rows():
-                if row["batch_id"] in delivered:
-                    continue  # a retried task's second delivery
-                delivered.add(row["batch_id"])
-                result, seconds = pickle.loads(row["result"])
-                timings.merge(seconds)
-                yield result
+            size = min(pool_size(self._workers), len(specs))
+            actors = [RemoteAnnotator.remote(self._model) for _ in range(size)]
+            try:
+                yield from merge_timings(
+                    _supervised(specs, actors, Retries(retry_whole=True)), timings
+                )
+            finally:
+                for actor in actors:
+                    ray.kill(actor)
 
-    def _dataset(self, specs: list[BatchSpec]) -> ray.data.Dataset:
-        size = min(pool_size(self._workers), len(specs))
-        items = [{"spec": pickle.dumps(s, protocol=PICKLE_PROTOCOL)} for s in specs]
-        # One block per spec, so each spec is its own task and a retry redoes one batch.
-        # from_items, not a read: a read task would wait for a CPU the actors already hold.
-        source = ray.data.from_items(items, override_num_blocks=len(items))
-        with warnings.catch_warnings():
-            # Ray 2.60 takes max_restarts / max_task_retries only as "ray_remote_args", which
-            # it warns will go in 2.64; the pin is exact, so revisit this when upgrading.
-            warnings.filterwarnings("ignore", message=".*ray_remote_args.*is deprecated")
-            return source.map_batches(
-                Annotator,
-                fn_constructor_args=(self._model,),
-                batch_size=1,
-                batch_format="pyarrow",
-                # max_tasks_in_flight_per_actor=1: no batch queues behind a busy actor.
-                compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=1),
-                num_cpus=1,
-                max_restarts=-1,  # an actor lost with its worker or node is started again
-                max_task_retries=TASK_RETRIES,
-            )
+
+def _supervised(
+    specs: list[BatchSpec], actors: list[ActorHandle], retries: Retries
+) -> Iterator[Timed | BatchResult]:
+    """Each batch's result as it comes, one batch at a time per actor; a batch whose actor
+    died goes to `retries` (run again, split, or its files rejected)."""
+    queue = deque(specs)
+    waiting: dict[ray.ObjectRef, tuple[ActorHandle, BatchSpec | None]] = {}
+    for actor in actors:
+        waiting[_ping(actor)] = (actor, None)
+    idle: list[ActorHandle] = []
+    delivered: set[str] = set()
+    while queue or any(spec is not None for _, spec in waiting.values()):
+        while idle and queue:
+            actor, spec = idle.pop(), queue.popleft()
+            waiting[actor.run.remote(spec)] = (actor, spec)
+        [ref], _ = ray.wait(list(waiting), num_returns=1)
+        actor, spec = waiting.pop(ref)
+        try:
+            value = ray.get(ref)
+        except RayActorError as error:
+            if spec is None and CREATION_FAILED in str(error):  # e.g. the model did not load
+                cause = str(error).strip().splitlines()[-1]  # the constructor's own exception
+                raise WorkerStartError(f"a Ray actor could not start: {cause}") from None
+            waiting[_ping(actor)] = (actor, None)  # back to work once it answers
+            if spec is None:
+                continue
+            outcome = retries.after_death(spec, _death(error))
+            if isinstance(outcome, list):
+                queue.extendleft(reversed(outcome))
+            else:
+                yield outcome
+            continue
+        except RayTaskError as error:  # the batch's own exception, e.g. CodeMismatchError
+            raise (error.cause if isinstance(error.cause, Exception) else error) from None
+        idle.append(actor)
+        if spec is not None and spec.batch_id not in delivered:
+            delivered.add(spec.batch_id)
+            yield value
+
+
+def _ping(actor: ActorHandle) -> ray.ObjectRef:
+    """Answers when the actor is up: a call to a restarting actor would fail at once, this one
+    is retried by Ray until the actor is back."""
+    return actor.ping.options(max_task_retries=-1).remote()
+
+
+def _death(error: RayActorError) -> str:
+    """The reason a Ray actor died, in one line."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    detail = next((line for line in lines if "exit" in line.lower()), lines[0] if lines else "")
+    return f"the Ray actor died ({detail[:200]})"
 
 
 def pool_size(workers: int) -> int:
@@ -146,7 +176,6 @@ def connected(address: str) -> Iterator[None]:
     # this filesystem and this venv), so nothing is uploaded or downloaded.
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
-    _quiet_ray_data()
     try:
         yield
     finally:
@@ -165,12 +194,3 @@ def _check_reachable(address: str) -> None:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
     except OSError as error:
         raise ConnectionError(f"no Ray cluster answers at {address}: {error}") from None
-
-
-def _quiet_ray_data() -> None:
-    """The CLI prints its own progress; Ray Data's bars and plans would drown it."""
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
-    context.enable_auto_log_stats = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)

@@ -17,15 +17,9 @@ from pipeline.lake.aggregates import KEPT_TABLES
 from pipeline.run import executors
 from pipeline.run.batches import BatchResult, BatchSpec
 from pipeline.run.engine import TAIL_MIN_SHARE, SyncReport, batch_bounds, sync
-from pipeline.run.executors import (
-    WORKER_NICENESS,
-    InProcess,
-    WorkerPool,
-    Workers,
-    single_threaded_children,
-    thread_count,
-)
+from pipeline.run.executors import WORKER_NICENESS, InProcess, WorkerPool, Workers
 from pipeline.run.plan import SyncOptions
+from pipeline.run.supervised import single_threaded_children, thread_count
 from pipeline.settings import DEFAULT_MAX_BYTES
 from pipeline.timing import Timings
 from tests.unit.test_ingest import item_for
@@ -160,6 +154,7 @@ class _Watched:
 
     def __init__(self, inner: WorkerPool | InProcess) -> None:
         self.inner = inner
+        self.parallel = inner.parallel
         self.pids: set[int] = set()
 
     def run(self, specs: Iterable[BatchSpec], timings: Timings) -> Iterator[BatchResult]:
@@ -216,7 +211,7 @@ def test_workers_yield_the_cores_to_the_parent_and_load_the_language_model_while
     workers = Workers("blank:en", 2)
     with workers.started():
         pool = workers._early
-        assert pool.map(_language_model_loaded, range(2)) == [True, True]  # before any batch
+        assert list(pool.run(_language_model_loaded, range(2))) == [True, True]  # no batch yet
         expected = [min(own + WORKER_NICENESS, 19)] * 2
         assert _worker_priorities(expected) == expected
         assert os.nice(0) == own  # the parent keeps its priority
@@ -228,11 +223,10 @@ def test_workers_parse_on_their_only_thread(tmp_path: Path):
     spec = BatchSpec((item_for(tmp_path / "seeds" / "a.txt"),), "v1", DEFAULT_MAX_BYTES, "r")
     workers = Workers("blank:en", 2)
     with workers.started():
-        pool = workers._early
-        parsed = pool.map(executors._run_in_worker, [spec] * 4, chunksize=1)
+        parsed = list(workers._early.run(executors._run_in_worker, [spec] * 4))
         assert all(result.n_words > 0 and seconds["nlp"] > 0 for result, seconds in parsed)
-        # (a function of this module would import DuckDB into the worker, with its thread)
-        assert [pool.apply_async(thread_count).get() for _ in range(4)] == [1] * 4
+        children = multiprocessing.active_children()
+        assert len(children) == 2 and [thread_count(p.pid) for p in children] == [1, 1]
 
 
 def test_workers_start_single_threaded_but_keep_what_the_user_set(
@@ -266,13 +260,11 @@ def test_a_one_process_run_of_one_batch_parses_in_the_helper_started_early(tmp_p
     workers = Workers("blank:en", 1)
     with workers.started():
         helper = {p.pid for p in multiprocessing.active_children()}
-        in_process = workers.executor()
-        watched = _Watched(in_process)
+        watched = _Watched(workers.executor())
         with Lake(tmp_path / "data").writer() as lake:
             report = sync(lake, SyncOptions(tmp_path / "seeds"), SHARDS, watched, **_run())
         assert report.files_processed == 3 and report.batches_committed == 1
         assert len(helper) == 1 and watched.pids == helper
-        assert in_process._nlp is None  # this process never loaded the model
     assert multiprocessing.active_children() == []
 
 
@@ -281,13 +273,12 @@ def test_a_longer_one_process_run_parses_every_batch_in_the_helper_in_order(tmp_
     workers = Workers("blank:en", 1)
     with workers.started():
         helper = {p.pid for p in multiprocessing.active_children()}
-        in_process = workers.executor()
-        watched = _Watched(in_process)
+        watched = _Watched(workers.executor())
         with Lake(tmp_path / "data").writer() as lake:
             options = SyncOptions(tmp_path / "seeds", batch_docs=1)
             report = sync(lake, options, SHARDS, watched, **_run())
         assert report.files_processed == 3 and report.batches_committed == 3
-        assert len(helper) == 1 and watched.pids == helper and in_process._nlp is None
+        assert len(helper) == 1 and watched.pids == helper
         assert workers._early is None  # the run took the helper and stopped it
     specs = _one_file_specs(tmp_path / "seeds")
     workers = Workers("blank:en", 1)

@@ -1,4 +1,6 @@
 import fcntl
+import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,8 +11,9 @@ import pytest
 from pipeline.lake import Lake, LakeBusyError, NoLakeError, connect
 from pipeline.lake.aggregates import rebuild
 from pipeline.lake.documents import delete_documents, write_batch
+from pipeline.lake.lock import LOCK_FILE
 from pipeline.lake.maintenance import count_data_files, maintain
-from pipeline.lake.store import LOCK_FILE, missing_columns
+from pipeline.lake.store import missing_columns
 from pipeline.schema import AGGREGATE_TABLES, DOCUMENT_TABLES, FILES, VIEW_TABLES
 
 NOW = datetime(2024, 1, 2, tzinfo=UTC)
@@ -98,7 +101,7 @@ def test_a_second_writer_refuses_at_once(tmp_path: Path):
     (tmp_path / LOCK_FILE).touch()
     with open(tmp_path / LOCK_FILE) as other:
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(LakeBusyError, match="another `corpus run`"), Lake(tmp_path).hold():
+        with pytest.raises(LakeBusyError, match="another run is writing"), Lake(tmp_path).hold():
             pass
 
 
@@ -148,3 +151,34 @@ def test_data_files_are_counted_from_the_catalog_and_compaction_bounds_them(tmp_
         assert _ids(lake.con, "documents") == sorted(
             f"doc{i}_{j}" for i in range(4) for j in range(50)
         )
+
+
+def test_a_writer_that_may_wait_takes_the_lake_when_the_holder_lets_go(tmp_path: Path):
+    """A step of a UI run waits for the lake, saying who has it; `corpus run` would refuse."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with Lake(tmp_path, holder="`corpus run`").hold():
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(30)
+    told: list[str] = []
+    threading.Timer(1.5, release.set).start()
+    with Lake(tmp_path, holder="a Dagster run", wait_seconds=60).hold(waiting=told.append):
+        assert release.is_set()  # not before the holder let go
+    holder.join()
+    assert told == [
+        f"waiting for the lake: `corpus run` (process {os.getpid()}) is writing to "
+        f"{tmp_path.resolve()}; wait for it to finish (readers such as `corpus sql` keep working)"
+    ]
+
+
+def test_a_writer_gives_up_waiting_with_the_holders_words(tmp_path: Path):
+    with Lake(tmp_path, holder="`corpus run`").hold():
+        patient = Lake(tmp_path, holder="a Dagster run", wait_seconds=1)
+        words = r"`corpus run` \(process \d+\).*waited 1 s"
+        with pytest.raises(LakeBusyError, match=words), patient.hold():
+            pass

@@ -23,7 +23,7 @@ RUN_TIMEOUT = 300
 REFUSAL_TIMEOUT = 60  # seconds for a refused run to exit: imports only, no model, no Dagster run
 POLL_SECONDS = 0.2
 CHECKS_DIR = Path(__file__).resolve().parents[2] / "sql" / "checks"
-BUSY_WORDS = "another `corpus run` is writing to"
+BUSY_WORDS = "(process {pid}) is writing to"
 
 TOWNS = ("Leeds", "Porto", "Graz", "Utrecht", "Bergen", "Cork")
 SENTENCES = (
@@ -156,7 +156,8 @@ def test_two_runs_at_once_one_refuses_and_the_other_completes(
     loser = next(name for name, code in codes.items() if code == 1)
     winner = next(name for name, code in codes.items() if code == 0)
     message = logs[loser].read_text()
-    assert f"corpus run: {BUSY_WORDS} {data.resolve()}" in message, message
+    busy = BUSY_WORDS.format(pid=runs[winner].pid)
+    assert f"corpus run: `corpus run` {busy} {data.resolve()}" in message, message
     assert "Traceback" not in message and "dagster" not in message.lower(), message
     assert len(message.strip().splitlines()) == 1, message
     assert ended[loser] < ended[winner], "the refused run waited for the other one"
@@ -173,7 +174,7 @@ def test_two_runs_at_once_one_refuses_and_the_other_completes(
 def test_a_run_refuses_at_once_while_another_holds_the_lock(tmp_path: Path) -> None:
     seeds, data = tmp_path / "seeds", tmp_path / "data"
     make_seeds(seeds)
-    with Lake(data).hold():
+    with Lake(data, holder="a test").hold():
         result = subprocess.run(
             [CORPUS, "run", "--seeds", str(seeds), "--data", str(data)],
             env=environment(tmp_path),
@@ -183,7 +184,7 @@ def test_a_run_refuses_at_once_while_another_holds_the_lock(tmp_path: Path) -> N
         )
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"corpus run: {BUSY_WORDS} {data.resolve()}; "
+        f"corpus run: a test {BUSY_WORDS.format(pid=os.getpid())} {data.resolve()}; "
         "wait for it to finish (readers such as `corpus sql` keep working)"
     )
     assert not (data / "catalog.sqlite").exists()  # nothing was touched

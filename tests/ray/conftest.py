@@ -1,6 +1,7 @@
 """Fixtures for the Ray tests: a two-node cluster on this machine (stopped by the ids of the
 processes it started), a folder of generated articles, and the lake of a local run of it."""
 
+import contextlib
 import random
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ import pytest
 
 from bench.ray_bench import MAX_TEMP_DIR_CHARS, LocalRayCluster
 from pipeline.cli import main
+from tests.poison import PoisonModel
 
 N_ARTICLES = 36
 BATCH_DOCS = 4  # several batches per run, so a worker can die with work still to do
@@ -83,14 +85,20 @@ def local_lake(
 
 
 @pytest.fixture(scope="module")
-def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRayCluster]:
-    """Two nodes of one CPU each; the temp dir is short, since Ray's socket paths are capped."""
+def ray_cluster(
+    tmp_path_factory: pytest.TempPathFactory, poison_model: PoisonModel
+) -> Iterator[LocalRayCluster]:
+    """Two nodes of one CPU each; the temp dir is short, since Ray's socket paths are capped.
+    Its workers can import the poison plugin (tests/poison.py), for a run that chooses it."""
     root = tmp_path_factory.mktemp("r")
     own_root = len(str(root)) > MAX_TEMP_DIR_CHARS  # e.g. a long --basetemp
     if own_root:
         root = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
     try:
-        with LocalRayCluster(root, nodes=2, cpus=1) as cluster:
+        with contextlib.ExitStack() as stack:
+            with pytest.MonkeyPatch.context() as patch:  # the nodes' environment only
+                patch.setenv("PYTHONPATH", poison_model.environment()["PYTHONPATH"])
+                cluster = stack.enter_context(LocalRayCluster(root, nodes=2, cpus=1))
             yield cluster
     finally:
         if own_root:

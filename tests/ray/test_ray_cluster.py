@@ -14,10 +14,17 @@ from bench.ray_bench import LocalRayCluster, RayNode
 from pipeline.cli import main
 from pipeline.lake import connect
 from pipeline.run import engine as sync_module
+from pipeline.run.batches import BatchSpec
+from pipeline.run.supervised import WorkerStartError
+from pipeline.timing import Timings
+from tests.lake.test_poison import DIED, N_GOOD, POISON, corpus_run, make_seeds
+from tests.pipeline.test_crash import assert_consistent
+from tests.poison import PoisonModel
+from tests.unit.test_ingest import item_for
 
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install .[ray])")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
-ACTOR_PREFIX = "ray::MapWorker"  # Ray names an actor's process after its class
+ACTOR_PREFIX = "ray::Annotator"  # Ray names an actor's process after its class
 # A batch's id includes its run's id; a pair's source and a story's name may be decided by
 # when each file was first seen, which is when its batch was processed in that run; the
 # checks' bookmark is the time the last file was processed.
@@ -145,6 +152,44 @@ def test_actor_killed_mid_run_costs_a_retry_not_a_wrong_table(
     assert killed, "no actor ran on the second node"
     _assert_same_tables(local_lake, data)
     _assert_nothing_doubled(data)
+
+
+def test_a_file_that_kills_its_actor_is_rejected_and_the_run_completes(
+    ray_cluster: LocalRayCluster,
+    run_env: pytest.MonkeyPatch,
+    poison_model: PoisonModel,
+    tmp_path: Path,
+):
+    """Ray Data re-ran a batch that kills its actor for ever; the driver now splits it until
+    the file is alone, rejects that file with the reason, and delivers every good batch."""
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    make_seeds(seeds)
+    env = poison_model.environment()  # CORPUS_MODEL; the run's Dagster home from `run_env`
+    out = corpus_run(seeds, data, env, "--ray", ray_cluster.address)
+    total = N_GOOD + len(POISON)
+    assert f"files: {total} seen, {total} processed, 0 unchanged, 0 deleted, 2 rejected" in out
+    assert assert_consistent(data) == total
+    _assert_nothing_doubled(data)
+    with connect(data) as con:
+        rejected = con.execute(
+            "SELECT doc_id, reject_reason FROM documents WHERE status = 'rejected' ORDER BY 1"
+        ).fetchall()
+        annotated = con.execute("SELECT count(DISTINCT doc_id) FROM tokens").fetchone()[0]
+    assert [doc_id for doc_id, _ in rejected] == sorted(POISON)
+    assert all(reason.startswith(f"{DIED}the Ray actor died (") for _, reason in rejected)
+    assert annotated == N_GOOD
+
+
+def test_a_model_that_does_not_load_on_ray_is_an_error_not_a_loop(
+    ray_cluster: LocalRayCluster, tmp_path: Path
+):
+    from pipeline.run.ray_executor import RayExecutor
+
+    (tmp_path / "a.txt").write_text("Title\n\nSome text.\n")
+    spec = BatchSpec((item_for(tmp_path / "a.txt"),), "v1", 1_000_000, "run")
+    executor = RayExecutor("no_such_model_xyz", ray_cluster.address)
+    with pytest.raises(WorkerStartError, match=r"a Ray actor could not start: OSError: \[E050\]"):
+        list(executor.run([spec], Timings()))
 
 
 def test_a_local_run_never_imports_ray():

@@ -25,6 +25,12 @@ REPOS_QUERY = """{ repositoriesOrError { ... on RepositoryConnection {
 LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
   __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
 STATUS = """query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"""
+LOGS = """query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection {
+  events { __typename ... on MessageEvent { message stepKey } } } } }"""
+EVERY_SHARD = {
+    "dagster/asset_partition_range_start": "00",
+    "dagster/asset_partition_range_end": "15",
+}
 
 
 class DagsterDev:
@@ -66,6 +72,11 @@ class DagsterDev:
                 break
             time.sleep(2)
         return status
+
+    def messages(self, run_id: str) -> list[str]:
+        """The messages of the run's event log (what the UI shows in its log view)."""
+        events = self.graphql(LOGS, {"id": run_id})["logsForRun"].get("events", [])
+        return [event["message"] for event in events if event.get("message")]
 
 
 def free_port() -> int:
