@@ -4,6 +4,7 @@
 
 import ctypes
 import ctypes.util
+import dataclasses
 import hashlib
 import sys
 from collections.abc import Sequence
@@ -153,8 +154,8 @@ def split_batch(spec: BatchSpec) -> tuple[BatchSpec, BatchSpec] | None:
         return None
     half = len(spec.items) // 2
     return (
-        BatchSpec(spec.items[:half], spec.code_version, spec.max_bytes, spec.run_id),
-        BatchSpec(spec.items[half:], spec.code_version, spec.max_bytes, spec.run_id),
+        dataclasses.replace(spec, items=spec.items[:half]),
+        dataclasses.replace(spec, items=spec.items[half:]),
     )
 
 
@@ -167,6 +168,7 @@ def rejected_batch(spec: BatchSpec, reason: str) -> BatchResult:
     tables = {
         "documents": pa.Table.from_pylist([p.document for p in work], schema=DOCUMENTS),
         "removed_lines": REMOVED_LINES.empty_table(),
+        "document_lines": DOCUMENT_LINES.empty_table(),
         "sentences": SENTENCES.empty_table(),
         "tokens": TOKENS.empty_table(),
         "entities": ENTITIES.empty_table(),

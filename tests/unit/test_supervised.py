@@ -1,6 +1,7 @@
 """The supervised worker pool (a worker that dies costs its task, not the run) and the retry
 policy that finds the one file of a batch that kills its worker."""
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -8,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run.batches import BatchResult, BatchSpec
+from pipeline.run.batches import BatchResult, BatchSpec, split_batch
 from pipeline.run.retries import DIED, Retries, WorkerDeathsError
 from pipeline.run.supervised import SupervisedPool, WorkerStartError
+from pipeline.schema import DOCUMENT_TABLES
+from pipeline.stages.cleaning import DEFAULT_PARAMS
 from tests.unit.test_ingest import item_for
 
 POISON = "poison"
+
+TRIED = dataclasses.replace(DEFAULT_PARAMS, common_min_groups=DEFAULT_PARAMS.common_min_groups + 1)
 
 
 def _start(_: object = None) -> None:
@@ -120,6 +125,21 @@ def test_a_batch_is_split_until_the_file_that_kills_its_worker_is_rejected(
     files = rejected.tables["files"].to_pylist()
     assert files[0]["content_sha256"] == documents[0]["content_sha256"] != ""
     assert rejected.tables["tokens"].num_rows == 0 and rejected.n_rejected == 1
+    # the commit writes every per-document table of a batch, a rejected one's too
+    assert set(rejected.tables) == {*DOCUMENT_TABLES, "files"}
+    for name, schema in DOCUMENT_TABLES.items():
+        assert rejected.tables[name].schema == schema
+
+
+def test_a_split_batch_keeps_the_settings_every_worker_must_share(tmp_path: Path):
+    spec = dataclasses.replace(
+        _spec(tmp_path / "seeds", 5), common_lines=frozenset({7}), params=TRIED
+    )
+    halves = split_batch(spec)
+    assert halves is not None and [len(h.items) for h in halves] == [2, 3]
+    for half in halves:
+        assert (half.common_lines, half.params, half.run_id) == (spec.common_lines, TRIED, "run")
+    assert split_batch(BatchSpec(spec.items[:1], "v1", 1, "run")) is None
 
 
 def test_a_lone_file_is_tried_twice_and_too_many_deaths_stop_the_run(tmp_path: Path):
