@@ -29,7 +29,6 @@ from pipeline.lake.sql import statement
 EXTENSION_PACKAGES = {
     "sqlite_scanner": "duckdb_extension_sqlite_scanner",
     "ducklake": "duckdb_extension_ducklake",
-    "fts": "duckdb_extension_fts",
 }
 OFFLINE_CONFIG = {
     "autoinstall_known_extensions": False,
