@@ -32,7 +32,7 @@ class AggregatesConfig(dg.Config):
 
 
 # The tables a user reads: the kept totals that are tables of their own, and the views over
-# the others (the internal totals they read are documented in pipeline/schema.py).
+# the others (the internal totals they read are documented in pipeline/schema/).
 PUBLIC_TABLES = {
     "lemma_counts": AGGREGATES_DIR / "lemma_counts.sql",
     "boilerplate_rules": AGGREGATES_DIR / "boilerplate_rules.sql",

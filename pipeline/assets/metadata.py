@@ -1,5 +1,5 @@
 """What the Dagster UI shows of each table asset: its columns, taken from the Arrow schemas of
-pipeline/schema.py (the single declaration of every table, with each column's meaning), and on
+pipeline/schema/ (the single declaration of every table, with each column's meaning), and on
 every materialization its row count and a preview of its top rows (sql/previews/<asset>.sql),
 even when the run had nothing to recompute."""
 

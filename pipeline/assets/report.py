@@ -21,7 +21,9 @@ SOURCE_FILE = ".report-source.json"
 REPORT_SQL = sorted((SQL_DIR / "report").glob("*.sql"))
 REPORT_VERSION = "-".join(
     (
-        source_hash(("pipeline.explore.report", "pipeline.explore.charts")),
+        source_hash(
+            ("pipeline.explore.report", "pipeline.explore.report_data", "pipeline.explore.charts")
+        ),
         hashlib.sha256(b"".join(path.read_bytes() for path in REPORT_SQL)).hexdigest()[:10],
     )
 )

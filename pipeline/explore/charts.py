@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:
-    from pipeline.explore.report import DayCount, EntityCount, TimelinePoint
+    from pipeline.explore.report_data import DayCount, EntityCount, TimelinePoint
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd")
 SVG_START = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
