@@ -255,31 +255,27 @@ def _three_files(seeds: Path) -> None:
         (seeds / f"{name}.txt").write_text(f"Title {name}\n\n" + ARTICLE)
 
 
-def test_a_one_process_run_of_one_batch_parses_in_the_helper_started_early(tmp_path: Path):
+@pytest.mark.parametrize(("batch_docs", "batches"), [(None, 1), (1, 3)])
+def test_a_one_process_run_parses_every_batch_in_the_helper_started_early(
+    tmp_path: Path, batch_docs: int | None, batches: int
+):
     _three_files(tmp_path / "seeds")
     workers = Workers("blank:en", 1)
     with workers.started():
         helper = {p.pid for p in multiprocessing.active_children()}
         watched = _Watched(workers.executor())
         with Lake(tmp_path / "data").writer() as lake:
-            report = sync(lake, SyncOptions(tmp_path / "seeds"), SHARDS, watched, **_run())
-        assert report.files_processed == 3 and report.batches_committed == 1
+            options = SyncOptions(tmp_path / "seeds")
+            if batch_docs:
+                options = SyncOptions(tmp_path / "seeds", batch_docs=batch_docs)
+            report = sync(lake, options, SHARDS, watched, **_run())
+        assert report.files_processed == 3 and report.batches_committed == batches
         assert len(helper) == 1 and watched.pids == helper
     assert multiprocessing.active_children() == []
 
 
-def test_a_longer_one_process_run_parses_every_batch_in_the_helper_in_order(tmp_path: Path):
+def test_the_helper_gives_results_in_the_order_of_the_batches(tmp_path: Path):
     _three_files(tmp_path / "seeds")
-    workers = Workers("blank:en", 1)
-    with workers.started():
-        helper = {p.pid for p in multiprocessing.active_children()}
-        watched = _Watched(workers.executor())
-        with Lake(tmp_path / "data").writer() as lake:
-            options = SyncOptions(tmp_path / "seeds", batch_docs=1)
-            report = sync(lake, options, SHARDS, watched, **_run())
-        assert report.files_processed == 3 and report.batches_committed == 3
-        assert len(helper) == 1 and watched.pids == helper
-        assert workers._early is None  # the run took the helper and stopped it
     specs = _one_file_specs(tmp_path / "seeds")
     workers = Workers("blank:en", 1)
     with workers.started():

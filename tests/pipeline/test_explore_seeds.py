@@ -1,8 +1,6 @@
 """`corpus search`, `kwic` and `report`, the collocation and timeline tables, and the report
 asset, over a lake built from seeds/ with the real model."""
 
-import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,21 +22,12 @@ SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The seeds as a lake, built once per module by `corpus run` on a throw-away instance."""
-    home = tmp_path_factory.mktemp("dagster_home")
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    previous = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        data = tmp_path_factory.mktemp("lake") / "data"
-        assert main(["run", "--seeds", str(SEEDS), "--data", str(data)]) == 0
-        yield data
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = previous
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds as a lake, built once per module by `corpus run` (on the session's throw-away
+    Dagster instance, tests/conftest.py)."""
+    data = tmp_path_factory.mktemp("lake") / "data"
+    assert main(["run", "--seeds", str(SEEDS), "--data", str(data)]) == 0
+    return data
 
 
 def corpus(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
