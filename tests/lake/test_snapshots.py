@@ -45,7 +45,7 @@ def run_snapshot(seeds: Path, data: Path) -> int:
         assert main(["run", "--seeds", str(seeds), "--data", str(data)]) == 0
     found = re.search(r"^lake: snapshot (\d+), code version (\S+)$", printed.getvalue(), re.M)
     assert found is not None, printed.getvalue()
-    assert found.group(2) == code_version()
+    assert found.group(2) == code_version(model="blank:en")
     return int(found.group(1))
 
 
@@ -109,7 +109,7 @@ def test_snapshots_say_what_each_commit_did(capsys, grown):
     ]
     assert moves == [(2, 0, 0), (0, 0, 1), (3, 1, 0)]  # run 1; run 2: b deleted, then a batch
     assert {row["code_version"] for row in rows if row["what"].startswith("batch")} == {
-        code_version()
+        code_version(model="blank:en")
     }
     status, table, _ = corpus(capsys, "snapshots", "--data", str(data))
     assert status == 0 and table.splitlines()[0].split()[0] == "snapshot"
