@@ -31,12 +31,14 @@ drifts on its own, so around each pooled run the sample is also parsed by N bare
 once (the parallel yardstick).
 """
 
+import random
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -53,21 +55,53 @@ from pipeline.stages.annotate import load_model
 from pipeline.stages.document import WorkItem, prepare
 from pipeline.stages.ingest import scan
 
+EXACT_SEED = 20261206  # which files the exact copies repeat: the same on every run
 INCREMENT_RUNS = 3  # a +1 run lasts seconds and the machine's pace drifts: report the median
 TOP_ENTITIES = "top_entities"  # sql/top_entities.sql, the query `corpus run` prints
 
 
-def replicate(corpus: Path, target: Path, copies: int, limit: int | None = None) -> int:
-    """K copies of every text file under new names (copy_N/...), so each is a new document."""
+def replicate(
+    corpus: Path,
+    target: Path,
+    copies: int,
+    limit: int | None = None,
+    *,
+    exact_share: float = 0,
+    turn: bool = True,
+) -> int:
+    """K copies of every text file under new names (copy_N/...), so each is a new document:
+    copy 0 as it is, copy k with its paragraphs turned k places (another text, as costly to
+    parse, so copies are not exact copies the run annotates once); then `exact_share` of
+    that many files again as exact copies of randomly chosen ones (exact/, seeded). Without
+    `turn` every copy is an exact copy."""
     sources = [p for p in sorted(corpus.rglob("*.txt")) if p.name.upper() != "README.TXT"]
+    sources = sources[:limit]
     count = 0
     for copy in range(copies):
-        for source in sources[:limit]:
+        for source in sources:
             destination = target / f"copy_{copy}" / source.relative_to(corpus)
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
+            destination.write_bytes(turned(source.read_bytes(), copy if turn else 0))
             count += 1
-    return count
+    n_exact, rng = round(exact_share * count), random.Random(EXACT_SEED)
+    chosen = (
+        rng.sample(sources, n_exact) if n_exact <= len(sources) else rng.choices(sources, k=n_exact)
+    )
+    for i, source in enumerate(chosen):
+        destination = target / "exact" / f"{i:05d}_{source.name}"
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    return count + len(chosen)
+
+
+def turned(raw: bytes, k: int) -> bytes:
+    """An article (title, blank line, paragraphs) with its paragraphs turned k places."""
+    title, _, body = raw.partition(b"\n\n")
+    paragraphs = [p for p in body.split(b"\n\n") if p.strip()]
+    if k == 0 or len(paragraphs) < 2:
+        return raw
+    k %= len(paragraphs)
+    return b"\n\n".join([title, *paragraphs[k:], *paragraphs[:k]]) + b"\n"
 
 
 def cleaned_texts(seeds: Path) -> tuple[list[str], float]:
@@ -128,6 +162,7 @@ def run_bench(
     workers: int,
     model: str,
     limit: int | None = None,
+    exact_share: float = 0.0,
     out: TextIO = sys.stdout,
 ) -> dict[str, object]:
     def say(line: str) -> None:
@@ -135,32 +170,42 @@ def run_bench(
 
     with tempfile.TemporaryDirectory(prefix="corpus-bench-") as tmp:
         root = Path(tmp)
-        return _bench(
-            corpus, root, copies=copies, workers=workers, model=model, limit=limit, say=say
-        )
+        shape = _Shape(copies, exact_share, limit)
+        return _bench(corpus, root, shape, workers=workers, model=model, say=say)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The large corpus: K copies of each file (turned, see `replicate`), plus a share of
+    exact copies; `limit` files per copy for quick runs."""
+
+    copies: int
+    exact_share: float
+    limit: int | None
 
 
 def _bench(
     corpus: Path,
     root: Path,
+    shape: _Shape,
     *,
-    copies: int,
     workers: int,
     model: str,
-    limit: int | None,
     say: Callable[[str], None],
 ) -> dict[str, object]:
+    copies, limit = shape.copies, shape.limit
     home = root / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     phases = _Phases(root, home, model=model, workers=workers, say=say)
     n_one = replicate(corpus, phases.one, 1, limit)
-    say(f"corpus: {corpus} ({n_one} files); replicas: {copies} copies")
+    say(f"corpus: {corpus} ({n_one} files); replicas: {copies} copies, "
+        f"{shape.exact_share:.0%} more exact copies")  # fmt: skip
     figures = phases.bare_before()
     single, bare = phases.one_process(figures)
     pooled = phases.pooled(bare)
     figures["single_threaded"] = _single_threaded_passes(phases.texts, model, workers, say)
-    n_many = replicate(corpus, phases.many, copies, limit)
+    n_many = replicate(corpus, phases.many, copies, limit, exact_share=shape.exact_share)
     big = phases.copies(copies, n_many, bare)
     say(f"5/6 one file added to the large corpus, whole command timed ({INCREMENT_RUNS} times)")
     increments = added_file_runs(
@@ -269,7 +314,9 @@ def added_file_runs(
     before = yardstick.speed()
     runs = []
     for i in range(INCREMENT_RUNS):
-        shutil.copyfile(sources[i % len(sources)], many / "added" / f"one_more_{i}.txt")
+        # a new text (not a copy of one the lake holds, which would be annotated for free)
+        text = sources[i % len(sources)].read_bytes() + f"\nAdded in run {i}.\n".encode()
+        (many / "added" / f"one_more_{i}.txt").write_bytes(text)
         runs.append(corpus_run(f"+1 file ({i + 1})", many, data, home, workers=1, say=say))
         say(f"  +1 file ({i + 1}): {runs[-1].seconds:.1f} s")
     speed = (before + yardstick.speed()) / 2

@@ -19,6 +19,7 @@ def _done(run: RunFigures, bare_rate: float) -> str:
         f"{run.peak_mb:.0f} MB (parent {run.peak_parent_mb:.0f}, largest worker "
         f"{run.peak_worker_mb:.0f}); spaCy {run.stages.get('nlp', 0.0) / run.seconds:.2f} "
         "of the wall time"
+        + (f"; {run.files_copied} exact copies annotated once" if run.files_copied else "")
     )
 
 

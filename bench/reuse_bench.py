@@ -72,7 +72,7 @@ def bench_reuse(corpus: Path, copies: list[int], workers: int, out: TextIO) -> l
         (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
         for k in copies:
             seeds, data = root / f"seeds{k}", root / f"data{k}"
-            n = replicate(corpus, seeds, k)
+            n = replicate(corpus, seeds, k, turn=False)  # exact copies: one text each
             say(f"{k} copies ({n} files): corpus run, {workers} workers")
             full = corpus_run(f"{k} copies", seeds, data, home, workers=workers, say=say)
             (seeds / ADDED).parent.mkdir()

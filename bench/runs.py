@@ -58,6 +58,7 @@ class RunFigures:
     speed: float = 1.0  # the machine's speed around the run, as the yardstick measured it
     # ...and what it gave N processes at once then (pooled runs only; see ParallelYardstick)
     parallel_speed: float | None = None
+    files_copied: int = 0  # exact copies given their original's rows (words counted all the same)
 
     @property
     def words_per_second(self) -> float:
@@ -102,6 +103,7 @@ def corpus_run(
         seconds=seconds,
         words=int(meta.get("words_annotated", 0)),
         files_processed=int(meta.get("files_processed", 0)),
+        files_copied=int(meta.get("files_copied", 0)),
         peak_mb=memory.peak_pss / 2**20,
         peak_rss_mb=memory.peak_rss / 2**20,
         peak_parent_mb=memory.peak_each.get(process.pid, 0) / 2**20,

@@ -89,7 +89,7 @@ def corpus_shards(
             options,
             shards,
             nlp.executor(),
-            version=code_version(options.params),
+            version=code_version(options.params, model=nlp.model),
             timings=timings,
             progress=reporter,
         )
@@ -146,6 +146,7 @@ def _metadata(
         "files_deleted": report.files_deleted,
         "files_rejected": report.files_rejected,
         "files_processed": report.files_processed,
+        "files_copied": report.files_copied,
         "removed_lines_written": report.removed_lines,
         "chars_removed_share": lake.row("assets/cleaning_share")[0],
         **rules,

@@ -95,6 +95,12 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--workers", type=int, default=2, help="processes for the pooled runs")
     bench.add_argument("--limit", type=int, default=None, help="files per copy (quick runs)")
     bench.add_argument(
+        "--exact-share",
+        type=float,
+        default=0.1,
+        help="exact copies of randomly chosen files added to the K copies, as a share of them",
+    )
+    bench.add_argument(
         "--scale",
         type=int,
         nargs="*",

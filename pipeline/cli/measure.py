@@ -27,6 +27,7 @@ def bench(args: argparse.Namespace) -> int:
         workers=max(1, args.workers),
         model=from_environment().model,
         limit=args.limit,
+        exact_share=max(0.0, args.exact_share),
     )
     return 0
 

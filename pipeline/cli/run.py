@@ -164,6 +164,8 @@ def _print_summary(result: dg.ExecuteInProcessResult, lake: Lake, seconds: float
         f"{meta.get('files_rejected', 0)} rejected"
         + (f", {meta['files_touched']} touched (same content)" if meta.get("files_touched") else "")
     )
+    if meta.get("files_copied"):
+        print(f"copies: {meta['files_copied']} files repeat another's text: annotated once")
     if not processed and not meta.get("files_deleted", 0):
         print("nothing changed: no NLP work done")
     print(

@@ -6,17 +6,57 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.lake import aggregates, lines
 from pipeline.lake.sql import for_table
 from pipeline.lake.store import LakeWriter
-from pipeline.schema import BASE_TABLES, DOCUMENT_TABLES
+from pipeline.schema import ANNOTATION_TABLES, BASE_TABLES, DOCUMENT_TABLES
 
 
 def file_states(lake: LakeWriter, shards: Iterable[int]) -> pa.Table:
     """What the lake remembers of the files of these shards: their `files` rows (doc_id,
     shard, n_bytes, mtime_ns, content_sha256, status, code_version, first_seen)."""
     return lake.arrow("lake/file_states", {"shards": sorted(shards)})
+
+
+def copy_sources(lake: LakeWriter, digests: Iterable[str], version: str) -> list[tuple[str, str]]:
+    """The `ok` documents made by code `version` whose file has one of these content hashes:
+    (doc_id, content hash), first seen first (pipeline/run/copies.py)."""
+    wanted = sorted(set(digests))
+    if not wanted:
+        return []
+    return lake.rows("lake/copy_sources", {"digests": wanted, "version": version})
+
+
+def fill_copies(
+    lake: LakeWriter, tables: dict[str, pa.Table], copies: pa.Table
+) -> tuple[dict[str, pa.Table], list[str]]:
+    """A batch's tables with the annotation rows of its copies taken from their originals in
+    the lake (`copies`: doc_id, original, text_sha256), where the original's text is the
+    copy's; the copies whose original has another text (or none) are left out of every table,
+    their ids returned for the run to parse them."""
+    if copies.num_rows == 0:
+        return tables, []
+    with lake.registered("copies", copies):
+        matched = lake.arrow("lake/matched_copies")
+    filled = dict(tables)
+    if matched.num_rows:
+        with lake.registered("matched_copies", matched):
+            for name in ANNOTATION_TABLES:
+                schema = DOCUMENT_TABLES[name]
+                rows = lake.con.execute(for_table("lake/copied_rows", name)).fetch_arrow_table()
+                filled[name] = pa.concat_tables(
+                    [filled[name], rows.select(schema.names).cast(schema)]
+                )
+    unmatched = sorted(
+        set(copies.column("doc_id").to_pylist()) - set(matched.column("doc_id").to_pylist())
+    )
+    if unmatched:
+        keep = pa.array(unmatched, pa.string())
+        for name, table in filled.items():
+            filled[name] = table.filter(pc.invert(pc.is_in(table.column("doc_id"), keep)))
+    return filled, unmatched
 
 
 def write_batch(

@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.run.copies import COPIES, repeat_rows, share
 from pipeline.schema import (
+    ANNOTATION_TABLES,
     DOCUMENT_LINES,
     DOCUMENTS,
     ENTITIES,
@@ -52,16 +54,21 @@ class BatchSpec:
     run_id: str  # a retried delivery within a run is the same batch; a later run is not
     common_lines: frozenset[int] = frozenset()  # the corpus's boilerplate when it was planned
     params: CleaningParams = DEFAULT_PARAMS
+    copies: tuple[tuple[str, str], ...] = ()  # (copy, original): annotated once (run/copies.py)
 
     @property
     def batch_id(self) -> str:
         """The batch's identity: these files in this state, under this code and these common
-        lines (a document cleaned again in the same run is another batch), in this run."""
+        lines (a document cleaned again in the same run is another batch) and copy hints, in
+        this run."""
         digest = hashlib.sha256(f"{self.run_id}\0{self.code_version}".encode())
         for item in self.items:
             digest.update(f"\0{item.doc_id}\0{item.n_bytes}\0{item.mtime_ns}".encode())
         for key in sorted(self.common_lines):
             digest.update(key.to_bytes(8, "little", signed=True))
+        # a copy parsed after all (its original's text differed) is another batch
+        for copy, original in self.copies:
+            digest.update(f"\0copy\0{copy}\0{original}".encode())
         return digest.hexdigest()[:32]
 
 
@@ -74,6 +81,9 @@ class BatchResult:
     touched: pa.Table  # `files` rows whose content did not change: only their stat moves
     n_rejected: int
     n_words: int
+    # copies whose original is outside the batch: the commit takes its rows (run/copies.py)
+    elsewhere: pa.Table = field(default_factory=COPIES.empty_table)
+    n_shared: int = 0  # copies given the rows of an original parsed in the batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +128,22 @@ def annotate_batch(batch: PreparedBatch, nlp: "Language", *, timings: Timings) -
     from pipeline.stages.annotate import annotate
 
     work = batch.work
-    texts = ((p.item.doc_id, p.document["text"]) for p in work if p.annotate)
-    annotations = annotate(nlp, texts, batch_size=NLP_BATCH_SIZE, timings=timings)
+    shared = share(work, dict(batch.spec.copies))
+    annotations = annotate(nlp, shared.texts, batch_size=NLP_BATCH_SIZE, timings=timings)
     with timings.track("convert"):
         tables = _tables(batch, annotations)
-        words = pc.sum(pc.invert(annotations.tokens.column("is_punct"))).as_py()
+        for name in ANNOTATION_TABLES:
+            tables[name] = repeat_rows(tables[name], shared.local)
+        words = count_words(tables["tokens"])
     release_memory()
     return BatchResult(
         batch_id=batch.spec.batch_id,
         tables=tables,
         touched=_touched_table(batch.unchanged),
         n_rejected=sum(p.document["status"] == "rejected" for p in work),
-        n_words=words or 0,
+        n_words=words,
+        elsewhere=shared.elsewhere,
+        n_shared=len(shared.local),
     )
 
 
@@ -146,6 +160,11 @@ def _tables(batch: PreparedBatch, annotations: "Annotations") -> dict[str, pa.Ta
         "entities": annotations.entities,
         "files": _files_table(work, batch.spec.code_version, now),
     }
+
+
+def count_words(tokens: pa.Table) -> int:
+    """The words (tokens that are not punctuation) of a tokens table."""
+    return pc.sum(pc.invert(tokens.column("is_punct"))).as_py() or 0
 
 
 def split_batch(spec: BatchSpec) -> tuple[BatchSpec, BatchSpec] | None:

@@ -4,19 +4,24 @@ one transaction, and delete the rows of files that are gone.
 """
 
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from pipeline.lake import aggregates
 from pipeline.lake.documents import (
+    copy_sources,
     delete_documents,
+    fill_copies,
     touch_files,
     write_batch,
 )
 from pipeline.lake.lines import cleaned_with, common_lines, record_cleaned_with
 from pipeline.lake.store import LakeWriter
-from pipeline.run.batches import BatchResult, BatchSpec
+from pipeline.run.batches import BatchResult, BatchSpec, count_words
+from pipeline.run.copies import copy_hints, file_digests
 from pipeline.run.executors import Executor
 from pipeline.run.plan import SyncOptions, plan
 from pipeline.run.recleaning import reclean_items
@@ -37,6 +42,7 @@ class SyncReport:
     files_touched: int = 0
     files_rejected: int = 0
     files_recleaned: int = 0  # cleaned again: a line they hold became, or stopped being, common
+    files_copied: int = 0  # exact copies given their original's annotation instead of a parse
     sentences: int = 0
     tokens: int = 0
     entities: int = 0
@@ -55,6 +61,8 @@ class Committed:
 
     result: BatchResult
     new: bool
+    tables: dict[str, pa.Table]  # what was written: the result's, with its copies' rows
+    unmatched: list[str]  # copies whose original had another text: to parse after all
 
 
 # Measured on 2 workers over 2,225 BBC files: 12 batches of 200 left one worker idle for the
@@ -76,17 +84,24 @@ def batch_specs(
     split_tail: bool = True,
     common: frozenset[int] = frozenset(),
     run_id: str | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> list[BatchSpec]:
     """Batches of `batch_docs` files, except (with `split_tail`, for parallel workers) the last
     two batches' worth, which go out in shrinking ones: the workers then finish within a small
     batch of each other instead of one parsing a full last batch while the others wait. Each
-    is cleaned with the `common` lines (the corpus's boilerplate when it was planned)."""
+    is cleaned with the `common` lines (the corpus's boilerplate when it was planned) and
+    carries the `hints` (copy -> original, run/copies.py) of its files."""
     run_id = run_id or uuid.uuid4().hex
+    hints = hints or {}
     bounds = batch_bounds(len(items), max(1, options.batch_docs), split_tail=split_tail)
-    return [
-        BatchSpec(items[start:end], version, options.max_bytes, run_id, common, options.params)
-        for start, end in bounds
-    ]
+    specs = []
+    for start, end in bounds:
+        batch = items[start:end]
+        copies = tuple((i.doc_id, hints[i.doc_id]) for i in batch if i.doc_id in hints)
+        specs.append(
+            BatchSpec(batch, version, options.max_bytes, run_id, common, options.params, copies)
+        )
+    return specs
 
 
 def batch_bounds(n_items: int, size: int, *, split_tail: bool = True) -> list[tuple[int, int]]:
@@ -126,6 +141,7 @@ def sync(
     cleaning every document with it would give, whatever order the files came in, at the
     cost of only those documents."""
     report = SyncReport()
+    lake.code_version = version  # what this run's commits say made their rows
     with timings.track("scan"):
         the_plan = plan(lake, options, shards, version)
         # what every document was cleaned with when the last run ended (not the counts: a run
@@ -139,17 +155,12 @@ def sync(
     with timings.track("commit"), timings.track("commit_wait"):
         report.files_deleted = delete_documents(lake, the_plan.deleted, keep_aggregates=keep)
 
-    run_id = uuid.uuid4().hex
-    # one process gains nothing from a split tail: it would only commit more often
-    split_tail = executor.parallel
+    run = _Run(lake, executor, options, version, timings, report, progress, keep, uuid.uuid4().hex)
     items = the_plan.items
     done, total = 0, len(items)
     for round_no in range(MAX_RECLEAN_ROUNDS + 1):
         report.files_recleaned += len(items) if round_no else 0
-        specs = batch_specs(
-            items, options, version, split_tail=split_tail, common=common, run_id=run_id
-        )
-        done = _process(lake, executor, specs, timings, report, (progress, done, total), keep)
+        done = run.round(items, common, done, total)
         final = common_lines(lake, options.params.common_min_groups)
         if final == common or round_no == MAX_RECLEAN_ROUNDS:
             break
@@ -166,18 +177,74 @@ def sync(
 MAX_RECLEAN_ROUNDS = 3
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every round of a sync shares."""
+
+    lake: LakeWriter
+    executor: Executor
+    options: SyncOptions
+    version: str
+    timings: Timings
+    report: SyncReport
+    progress: Progress | None
+    keep: bool  # keep the aggregates by difference in each commit
+    run_id: str
+
+    def round(
+        self, items: tuple[WorkItem, ...], common: frozenset[int], done: int, total: int
+    ) -> int:
+        """Process `items` cleaned with `common`, their exact copies annotated once; then the
+        copies whose original turned out to have another text, parsed. Returns files done."""
+        with self.timings.track("scan"):
+            hints = self._hints(items)
+        unmatched: list[str] = []
+        done = self._batches(items, common, hints, (done, total), unmatched)
+        if unmatched:
+            again = tuple(item for item in items if item.doc_id in set(unmatched))
+            done = self._batches(again, common, {}, (done, total), [])
+        return done
+
+    def _hints(self, items: tuple[WorkItem, ...]) -> dict[str, str]:
+        digests = file_digests(items, self.options.max_bytes)
+        planned = {item.doc_id for item in items}
+        sources = copy_sources(self.lake, digests.values(), self.version)
+        in_lake = [(doc_id, digest) for doc_id, digest in sources if doc_id not in planned]
+        return copy_hints(items, digests, in_lake)
+
+    def _batches(
+        self,
+        items: tuple[WorkItem, ...],
+        common: frozenset[int],
+        hints: Mapping[str, str],
+        shown: tuple[int, int],
+        unmatched: list[str],
+    ) -> int:
+        # one process gains nothing from a split tail: it would only commit more often
+        specs = batch_specs(
+            items, self.options, self.version, split_tail=self.executor.parallel,
+            common=common, run_id=self.run_id, hints=hints,
+        )  # fmt: skip
+        shown_all = (self.progress, *shown)
+        return _process(self, specs, shown_all, unmatched)
+
+
 def _process(
-    lake: LakeWriter,
-    executor: Executor,
+    run: _Run,
     specs: list[BatchSpec],
-    timings: Timings,
-    report: SyncReport,
     shown: tuple[Progress | None, int, int],
-    keep: bool,
+    unmatched: list[str],
 ) -> int:
-    """Run the batches and commit each (keeping the aggregates with `keep`); returns the
-    files done so far."""
+    """Run the batches and commit each; returns the files done so far, and adds to
+    `unmatched` the copies to parse after all."""
     progress, done, total = shown
+    lake, executor, timings, report, keep = (
+        run.lake,
+        run.executor,
+        run.timings,
+        run.report,
+        run.keep,
+    )
     if not specs:
         return done
     # Each batch is committed on a second thread while the next one is parsed (DuckDB works
@@ -186,10 +253,12 @@ def _process(
         pending: Future | None = None
         for result in _waited(executor.run(specs, timings), timings):
             if pending is not None:
-                done += _account(report, _wait(pending, timings), progress, total, done)
+                done += _account(
+                    report, _wait(pending, timings), (progress, total, done), unmatched
+                )
             pending = committer.submit(_commit, lake, result, timings, keep)
         if pending is not None:
-            done += _account(report, _wait(pending, timings), progress, total, done)
+            done += _account(report, _wait(pending, timings), (progress, total, done), unmatched)
     return done
 
 
@@ -200,25 +269,34 @@ def _wait(pending: Future, timings: Timings) -> Committed:
 
 def _commit(lake: LakeWriter, result: BatchResult, timings: Timings, keep: bool) -> Committed:
     with timings.track("commit"):
-        new = write_batch(lake, result.batch_id, result.tables, keep_aggregates=keep)
+        tables, unmatched = fill_copies(lake, result.tables, result.elsewhere)
+        new = write_batch(lake, result.batch_id, tables, keep_aggregates=keep)
         touch_files(lake, result.touched)
-    return Committed(result, new)
+    return Committed(result, new, tables, unmatched)
 
 
 def _account(
-    report: SyncReport, committed: Committed, progress: Progress | None, total: int, done: int
+    report: SyncReport,
+    committed: Committed,
+    shown: tuple[Progress | None, int, int],
+    unmatched: list[str],
 ) -> int:
     """Add a committed batch to the report and show progress; returns the files it covered."""
+    progress, total, done = shown
     result = committed.result
     if committed.new:
         report.batches_committed += 1
-        _count(report, result.tables)
+        _count(report, committed.tables)
+        unmatched.extend(committed.unmatched)
+        copied = result.n_shared + result.elsewhere.num_rows - len(committed.unmatched)
+        report.files_copied += copied
     else:
         report.batches_already_committed += 1
     report.files_touched += result.touched.num_rows
     report.files_rejected += result.n_rejected
-    report.words += result.n_words
-    files = result.tables["files"].num_rows + result.touched.num_rows
+    # the words written, copies' too (what parsing every file would have cost)
+    report.words += count_words(committed.tables["tokens"]) if committed.new else result.n_words
+    files = committed.tables["files"].num_rows + result.touched.num_rows
     if progress is not None:
         progress(done + files, total, report)
     return files

@@ -56,6 +56,7 @@ from pipeline.schema.columns import (
     description_of,
 )
 from pipeline.schema.documents import (
+    ANNOTATION_TABLES,
     BASE_TABLES,
     BATCHES,
     CLEANING_RULES,
@@ -89,6 +90,7 @@ from pipeline.schema.reuse import (
 __all__ = [
     "AGGREGATE_TABLES",
     "ALIAS_CANDIDATE",
+    "ANNOTATION_TABLES",
     "BASE_TABLES",
     "BATCHES",
     "BOILERPLATE_RULES",

@@ -155,6 +155,10 @@ DOCUMENT_TABLES: dict[str, pa.Schema] = {
     "document_lines": DOCUMENT_LINES,
 }
 
+# The per-document tables of spaCy's annotation: a function of the document's text alone, so
+# an exact copy can take its original's (pipeline/run/copies.py).
+ANNOTATION_TABLES = ("sentences", "tokens", "entities")
+
 BASE_TABLES: dict[str, pa.Schema] = {
     **DOCUMENT_TABLES,
     "files": FILES,

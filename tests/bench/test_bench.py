@@ -37,7 +37,9 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("CORPUS_MODEL", "blank:en")  # the `corpus run` subprocesses' model
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "unused"))  # restored after the test
     out = io.StringIO()
-    figures = run_bench(_corpus(corpus), copies=2, workers=2, model="blank:en", out=out)
+    figures = run_bench(
+        _corpus(corpus), copies=2, workers=2, model="blank:en", exact_share=0.5, out=out
+    )
     text = out.getvalue()
 
     single, pooled, big, _ = figures["runs"]
@@ -47,7 +49,10 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert bare.rate == pytest.approx(bare.words / mean)
     fresh = r"bare spaCy \(1 core, a fresh process each\): the mean of [\d.]+ s just before the 1-"
     assert re.search(fresh, text)
-    assert [run.files_processed for run in figures["runs"]] == [6, 6, 12, 1]
+    # 2 copies of 6 files and 6 exact copies: each of those is annotated once
+    assert [run.files_processed for run in figures["runs"]] == [6, 6, 18, 1]
+    assert big.files_copied >= 6 and f"; {big.files_copied} exact copies annotated once" in text
+    assert single.files_copied == pooled.files_copied == 0
     assert all(run.words > 0 and run.peak_mb > 0 for run in (single, pooled, big))
     assert pooled.peak_worker_mb > 0 and single.peak_parent_mb > 0
     assert all(run.speed > 0 for run in (single, pooled, big))
@@ -60,7 +65,7 @@ def test_bench_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     for label in ("1 process", "2 workers", "2 copies"):
         assert re.search(rf"corpus run, {label} +[\d,]+ +[\d.]+ ", text), label
         assert f"  {label}: " in text  # printed as soon as the run ended
-    assert "+1 file on 12 files: 1 file(s) through NLP" in text
+    assert "+1 file on 18 files: 1 file(s) through NLP" in text
     increments = figures["increments"]
     assert [run.files_processed for run in increments] == [1, 1, 1]
     assert figures["runs"][3].seconds == sorted(run.seconds for run in increments)[1]  # median
