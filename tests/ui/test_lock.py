@@ -21,7 +21,9 @@ from tests.poison import SLOW_MARKER, PoisonModel
 from tests.ui.dagster_dev import EVERY_SHARD, dagster_dev, private_home
 
 pytestmark = pytest.mark.slow
-FIRST, LATER = 20, 16  # slow documents: seconds a run holds the lake, at least
+# slow documents, one worker: seconds a run holds the lake, at least (the UI's run must start a
+# process and load the definitions while `corpus run` still holds it, on a loaded machine too)
+FIRST, LATER = 40, 16
 RUN_SECONDS = 300
 REFUSAL_SECONDS = 60
 ARTICLE = (
@@ -79,6 +81,7 @@ def test_a_ui_run_and_corpus_run_at_once_wait_or_refuse_and_tear_nothing(
         "CORPUS_SEEDS": str(seeds),
         "CORPUS_DATA": str(data),
         "CORPUS_BATCH_DOCS": "4",
+        "CORPUS_WORKERS": "1",
         "CORPUS_AUTOMATION": "off",  # the runs here are launched by the test, at its moments
     }
     with dagster_dev(home, env, tmp_path / "dagster_dev.log") as ui:
