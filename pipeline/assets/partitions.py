@@ -1,5 +1,5 @@
 """The Dagster partitions: a fixed number of shards of the seeds folder, not one per file
-(per-file state lives in the `files` table; see DESIGN.md for the measured reason)."""
+(per-file state lives in the `files` table; docs/architecture.md, "Shards", says why)."""
 
 import dagster as dg
 

@@ -12,7 +12,7 @@ from pipeline.assets.resources import FolderResource
 DATA_VERSION_TAG = "dagster/data_version"  # how an observation event carries its data version
 
 # Observable source assets are marked beta in Dagster 1.13; the API used here is the one
-# DESIGN.md measured. Keep the warning out of every command's output.
+# the project was designed and measured on. Keep the warning out of every command's output.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", dg.BetaWarning)
 
