@@ -78,8 +78,3 @@ def usable_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def dagster_home() -> Path:
-    """The local Dagster instance shared by `corpus run` and `make ui`."""
-    return Path(os.environ.get("DAGSTER_HOME", PROJECT_DIR / ".dagster_home")).resolve()
