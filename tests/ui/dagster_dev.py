@@ -25,6 +25,8 @@ REPOS_QUERY = """{ repositoriesOrError { ... on RepositoryConnection {
 LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
   __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
 STATUS = """query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"""
+STARTED_RUNS = """{ runsOrError(filter: {statuses: [STARTED]}) { ... on Runs {
+  results { runId } } } }"""
 LOGS = """query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection {
   events { __typename ... on MessageEvent { message stepKey } } } } }"""
 EVERY_SHARD = {
@@ -62,12 +64,19 @@ class DagsterDev:
         assert launched["__typename"] == "LaunchRunSuccess", launched
         return launched["run"]["runId"]
 
+    def started_runs(self) -> list[str]:
+        """The ids of the instance's runs in progress (a `corpus run` on it is one)."""
+        return [r["runId"] for r in self.graphql(STARTED_RUNS)["runsOrError"]["results"]]
+
+    def status(self, run_id: str) -> str:
+        return self.graphql(STATUS, {"id": run_id})["runOrError"]["status"]
+
     def wait_for_run(self, run_id: str, seconds: float) -> str:
         """The run's final status, or its last one after `seconds`."""
         deadline = time.monotonic() + seconds
         status = None
         while time.monotonic() < deadline:
-            status = self.graphql(STATUS, {"id": run_id})["runOrError"]["status"]
+            status = self.status(run_id)
             if status in {"SUCCESS", "FAILURE", "CANCELED"}:
                 break
             time.sleep(2)

@@ -1,13 +1,16 @@
-"""A run of the real `dagster dev` and a `corpus run` at the same moment, either way round: a
-UI step waits for the lake (saying so in its log) while `corpus run` writes, and `corpus run`
-refuses at once, in one line naming the UI's run, while a UI step writes. Nothing is torn or
-doubled, and the lake ends with every document once.
+"""A run of the real `dagster dev` and a `corpus run` at the same moment, every way round: a
+UI step waits for the lake (saying so in its log) while a `corpus run` of another Dagster
+instance writes; a `corpus run` of the UI's own instance is a run of it, so the UI's run waits
+in its queue; and `corpus run` refuses at once, in one line naming the UI's run, while a UI
+step writes. Nothing is torn or doubled, and the lake ends with every document once.
 
 Both use the slow model of tests/poison.py (a second per marked document), so each holds the
 lake long enough to be caught holding it."""
 
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,13 +87,12 @@ def test_a_ui_run_and_corpus_run_at_once_wait_or_refuse_and_tear_nothing(
         "CORPUS_WORKERS": "1",
         "CORPUS_AUTOMATION": "off",  # the runs here are launched by the test, at its moments
     }
+    # a `corpus run` on another Dagster instance (a cron job's, say): the UI's queue does not
+    # know it, only the lake's lock does
+    elsewhere = env | {"DAGSTER_HOME": str(private_home(tmp_path / "cron_home"))}
     with dagster_dev(home, env, tmp_path / "dagster_dev.log") as ui:
-        # `corpus run` first: the UI's run waits for it, then finds the work done.
-        cli = subprocess.Popen(
-            [CORPUS, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            start_new_session=True,
-        )  # fmt: skip
-        try:
+        # `corpus run` first: the UI's step waits for the lake, then finds the work done.
+        with running_cli(elsewhere) as cli:
             pid = wait_for_holder(data, "`corpus run`", cli).split()[0]
             run_id = ui.launch("corpus_job", EVERY_SHARD)
             waiting = f"waiting for the lake: `corpus run` (process {pid}) is writing to {data}"
@@ -100,8 +102,6 @@ def test_a_ui_run_and_corpus_run_at_once_wait_or_refuse_and_tear_nothing(
                 assert time.monotonic() < deadline, ui.messages(run_id)
                 time.sleep(1)
             out, err = cli.communicate(timeout=RUN_SECONDS)
-        finally:
-            kill_group(cli)
         assert cli.returncode == 0, err
         assert f"files: {FIRST} seen, {FIRST} processed" in out
         assert ui.wait_for_run(run_id, RUN_SECONDS) == "SUCCESS"
@@ -123,7 +123,37 @@ def test_a_ui_run_and_corpus_run_at_once_wait_or_refuse_and_tear_nothing(
         assert ui.wait_for_run(run_id, RUN_SECONDS) == "SUCCESS"
         assert_every_document_once(data, FIRST + LATER)
 
+        # `corpus run` on the UI's own instance first: it is a run of that instance, so the
+        # UI's run waits in the queue (one run at a time) until it ends, then finds nothing.
+        write_articles(seeds, range(FIRST + LATER, FIRST + 2 * LATER))
+        with running_cli(env) as cli:
+            wait_for_holder(data, "`corpus run`", cli, after=lock_line(data))
+            while not ui.started_runs():  # its Dagster run begins a moment after its lock
+                assert cli.poll() is None, "corpus run ended before its run was seen"
+                time.sleep(0.2)
+            run_id = ui.launch("corpus_job", EVERY_SHARD)
+            statuses = set()
+            while cli.poll() is None:
+                statuses.add(ui.status(run_id))
+                time.sleep(0.5)
+        assert cli.returncode == 0 and statuses == {"QUEUED"}, statuses
+        assert ui.wait_for_run(run_id, RUN_SECONDS) == "SUCCESS"
+        assert_every_document_once(data, FIRST + 2 * LATER)
+
     again = subprocess.run([CORPUS, "run"], env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "nothing changed: no NLP work done" in again.stdout
-    assert_every_document_once(data, FIRST + LATER)
+    assert_every_document_once(data, FIRST + 2 * LATER)
+
+
+@contextmanager
+def running_cli(env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """`corpus run` started in its own process group, stopped by its id if still running."""
+    cli = subprocess.Popen(
+        [CORPUS, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield cli
+    finally:
+        kill_group(cli)
