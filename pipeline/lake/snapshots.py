@@ -58,11 +58,12 @@ def export(data_dir: Path, source: str, out: Path, *, at: int | None = None) -> 
 
 
 def _query(con: duckdb.DuckDBPyConnection, source: str) -> str:
-    """The query for a table's name (one of the lake's), else `source` itself, checked."""
+    """The query for a table's or view's name (one of the lake's), else `source` itself,
+    checked."""
     name = source.strip()
     if IDENTIFIER.match(name):
-        tables = {row[0] for row in con.execute(statement("lake/tables")).fetchall()}
-        if name in tables:
+        relations = {row[0] for row in con.execute(statement("lake/relations")).fetchall()}
+        if name in relations:
             return for_table("lake/select_table", name)
     check_query(con, source)
     return source

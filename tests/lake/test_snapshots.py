@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,6 +20,7 @@ from pipeline.lake import Lake, SnapshotError
 from pipeline.lake.store import missing_columns
 from pipeline.schema import BASE_TABLES
 from pipeline.versions import code_version
+from tests.pipeline.runs import CORPUS
 
 ARTICLE = (
     "{title}\n\nOfficials in Kyiv said on Monday that talks with Minsk would resume soon. "
@@ -126,6 +128,14 @@ def test_export_writes_a_table_or_a_query_as_it_was(capsys, grown, tmp_path: Pat
     assert sorted(table.column("doc_id").to_pylist()) == ["a.txt", "b.txt"]
     assert "date_source" in table.column_names
 
+    # a view (the aggregates' entity_counts is one) is named as a table is
+    counts = tmp_path / "entity_counts.csv"
+    status, printed, _ = corpus(
+        capsys, "export", "entity_counts", "--out", str(counts), "--data", str(data)
+    )
+    assert status == 0 and printed.startswith(f"{counts} (")
+    assert next(csv.reader(counts.open())) == ["norm", "label", "mentions", "documents"]
+
     query = "SELECT doc_id, count(*) AS tokens FROM tokens GROUP BY doc_id ORDER BY doc_id"
     sheet = tmp_path / "tokens.csv"
     status, _, _ = corpus(capsys, "export", query, "--out", str(sheet), "--data", str(data))
@@ -175,3 +185,14 @@ def test_a_lake_made_before_date_source_gains_the_column(tmp_path: Path):
         writer.con.execute("ALTER TABLE documents DROP COLUMN date_source")
     with Lake(data).writer() as writer:  # the next writer adds it back, rows null
         assert missing_columns(writer, BASE_TABLES) == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(grown):
+    """`corpus sql ... | head -1`: the command ends quietly when its reader goes away."""
+    query = "SELECT range FROM range(200000)"
+    command = [CORPUS, "sql", query, "--format", "csv", "--data", str(grown["data"])]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline() == b"range\n"
+    process.stdout.close()
+    assert process.wait(timeout=120) == 0
+    assert process.stderr.read() == b""
