@@ -201,7 +201,8 @@ class _Run:
         unmatched: list[str] = []
         done = self._batches(items, common, hints, (done, total), unmatched)
         if unmatched:
-            again = tuple(item for item in items if item.doc_id in set(unmatched))
+            parse = set(unmatched)
+            again = tuple(item for item in items if item.doc_id in parse)
             done = self._batches(again, common, {}, (done, total), [])
         return done
 
@@ -220,13 +221,17 @@ class _Run:
         shown: tuple[int, int],
         unmatched: list[str],
     ) -> int:
+        """Run the items' batches and commit each; returns the files done so far, and adds to
+        `unmatched` the copies to parse after all."""
         # one process gains nothing from a split tail: it would only commit more often
         specs = batch_specs(
             items, self.options, self.version, split_tail=self.executor.parallel,
             common=common, run_id=self.run_id, hints=hints,
         )  # fmt: skip
-        shown_all = (self.progress, *shown)
-        return _process(self, specs, shown_all, unmatched)
+        done, total = shown
+        if not specs:
+            return done
+        return _process(self, specs, (self.progress, done, total), unmatched)
 
 
 def _process(
@@ -235,23 +240,14 @@ def _process(
     shown: tuple[Progress | None, int, int],
     unmatched: list[str],
 ) -> int:
-    """Run the batches and commit each; returns the files done so far, and adds to
-    `unmatched` the copies to parse after all."""
+    """The batches run and committed in order (see `_Run._batches`)."""
     progress, done, total = shown
-    lake, executor, timings, report, keep = (
-        run.lake,
-        run.executor,
-        run.timings,
-        run.report,
-        run.keep,
-    )
-    if not specs:
-        return done
+    lake, timings, report, keep = run.lake, run.timings, run.report, run.keep
     # Each batch is committed on a second thread while the next one is parsed (DuckDB works
     # without the GIL); one commit at a time, in order, and a failed commit stops the run.
     with lake.single_threaded(), ThreadPoolExecutor(1, thread_name_prefix="commit") as committer:
         pending: Future | None = None
-        for result in _waited(executor.run(specs, timings), timings):
+        for result in _waited(run.executor.run(specs, timings), timings):
             if pending is not None:
                 done += _account(
                     report, _wait(pending, timings), (progress, total, done), unmatched
@@ -295,7 +291,7 @@ def _account(
     report.files_touched += result.touched.num_rows
     report.files_rejected += result.n_rejected
     # the words written, copies' too (what parsing every file would have cost)
-    report.words += count_words(committed.tables["tokens"]) if committed.new else result.n_words
+    report.words += count_words(committed.tables["tokens"])
     files = committed.tables["files"].num_rows + result.touched.num_rows
     if progress is not None:
         progress(done + files, total, report)
