@@ -53,9 +53,9 @@ def fill_copies(
         set(copies.column("doc_id").to_pylist()) - set(matched.column("doc_id").to_pylist())
     )
     if unmatched:
-        keep = pa.array(unmatched, pa.string())
+        left_out = pa.array(unmatched, pa.string())
         for name, table in filled.items():
-            filled[name] = table.filter(pc.invert(pc.is_in(table.column("doc_id"), keep)))
+            filled[name] = table.filter(pc.invert(pc.is_in(table.column("doc_id"), left_out)))
     return filled, unmatched
 
 
